@@ -1,0 +1,108 @@
+// Valid sample details, one per event, telling one story: a Hangzhou tea seller lists Longjing,
+// stock arrives in Shanghai, a Tmall member in Shanghai buys two boxes (a high-value order),
+// gets them, returns one for a quality issue and complains. Clone before changing them.
+import type { z } from 'zod';
+import type { ComplaintFiledDetail } from './complaint-filed';
+import type { ListingSubmittedDetail } from './listing-submitted';
+import type { OrderDeliveredDetail } from './order-delivered';
+import type { OrderPlacedDetail } from './order-placed';
+import type { OrderShippedDetail } from './order-shipped';
+import type { RefundRequestedDetail } from './refund-requested';
+import type { ReturnReceivedDetail } from './return-received';
+import type { StockReceivedDetail } from './stock-received';
+
+/** Delivery addresses near the stores ST-SH-01, ST-HZ-01 and ST-BJ-01 (real district coordinates). */
+export const addresses = {
+  shanghai: { province: '上海市', city: '上海市', district: '静安区', lat: 31.2286, lng: 121.4474 },
+  hangzhou: { province: '浙江省', city: '杭州市', district: '西湖区', lat: 30.2595, lng: 120.13 },
+  beijing: { province: '北京市', city: '北京市', district: '朝阳区', lat: 39.9219, lng: 116.4436 },
+} as const satisfies Record<string, z.input<typeof OrderPlacedDetail>['shipTo']>;
+
+export const listingSubmitted = {
+  listingId: 'L-20261120-0001',
+  revision: 1,
+  sellerId: 'S-HZ-0042',
+  category: 'food',
+  title: '西湖龙井 明前特级 绿茶 250g 礼盒装',
+  description: '产自杭州西湖核心产区，明前手工采摘炒制，扁平挺直，汤色嫩绿明亮，适合送礼与自饮。',
+  images: [
+    { url: 'https://img.shop-platform.example/listings/L-20261120-0001/main.jpg', width: 800, height: 800, background: '#FFFFFF' },
+    { url: 'https://img.shop-platform.example/listings/L-20261120-0001/detail-1.jpg', width: 750, height: 1200, background: '#F5F0E6' },
+  ],
+  attributes: { origin: '浙江杭州西湖', netWeight: '250g', grade: '特级', harvest: '2026 明前', shelfLifeDays: 540 },
+  qualifications: [
+    { type: 'production-licence', number: 'SC11433010600217', issuedAt: '2024-03-01T00:00:00Z', expiresAt: '2029-02-28T00:00:00Z' },
+    { type: 'inspection-report', number: 'ZJQI-2026-087341', issuedAt: '2026-10-15T00:00:00Z' },
+    { type: 'brand-authorisation', number: 'BA-SF-2026-0118', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2027-12-31T00:00:00Z' },
+  ],
+  skus: [
+    { skuId: 'SKU-LJ-250', priceFen: 29800, stock: 120 },
+    { skuId: 'SKU-LJ-500', priceFen: 56800, stock: 60 },
+  ],
+  brand: { name: '狮峰', authorized: true },
+} satisfies z.input<typeof ListingSubmittedDetail>;
+
+export const stockReceived = {
+  skuId: 'SKU-LJ-250',
+  locationId: 'ST-SH-01',
+  quantity: 200,
+  receivedAt: '2026-11-20T06:00:00Z',
+} satisfies z.input<typeof StockReceivedDetail>;
+
+export const orderPlaced = {
+  orderId: 'O-20261121-000318',
+  memberId: 'M-100862',
+  channel: 'tmall',
+  placedAt: '2026-11-21T03:15:00Z',
+  totalFen: 59600,
+  lines: [{ skuId: 'SKU-LJ-250', quantity: 2, unitPriceFen: 29800 }],
+  shipTo: { ...addresses.shanghai },
+  phone: '13800138000',
+} satisfies z.input<typeof OrderPlacedDetail>;
+
+export const orderShipped = {
+  orderId: 'O-20261121-000318',
+  carrier: 'SF Express',
+  trackingNumber: 'SF1402837465921',
+  shippedAt: '2026-11-21T09:40:00Z',
+} satisfies z.input<typeof OrderShippedDetail>;
+
+export const orderDelivered = {
+  orderId: 'O-20261121-000318',
+  deliveredAt: '2026-11-22T06:20:00Z',
+} satisfies z.input<typeof OrderDeliveredDetail>;
+
+export const refundRequested = {
+  refundId: 'R-20261123-000041',
+  orderId: 'O-20261121-000318',
+  memberId: 'M-100862',
+  kind: 'return',
+  reason: 'quality',
+  lines: [{ skuId: 'SKU-LJ-250', quantity: 1, amountFen: 29800 }],
+  requestedAt: '2026-11-23T02:00:00Z',
+} satisfies z.input<typeof RefundRequestedDetail>;
+
+export const returnReceived = {
+  refundId: 'R-20261123-000041',
+  receivedAt: '2026-11-24T08:30:00Z',
+} satisfies z.input<typeof ReturnReceivedDetail>;
+
+export const complaintFiled = {
+  complaintId: 'C-20261123-000007',
+  orderId: 'O-20261121-000318',
+  memberId: 'M-100862',
+  text: '快递外包装破损，茶叶礼盒压坏了一角，希望尽快处理。',
+  filedAt: '2026-11-23T03:00:00Z',
+} satisfies z.input<typeof ComplaintFiledDetail>;
+
+/** By detail-type, for table-driven tests and the demo. */
+export const samples = {
+  ListingSubmitted: listingSubmitted,
+  OrderPlaced: orderPlaced,
+  OrderShipped: orderShipped,
+  OrderDelivered: orderDelivered,
+  StockReceived: stockReceived,
+  RefundRequested: refundRequested,
+  ReturnReceived: returnReceived,
+  ComplaintFiled: complaintFiled,
+} as const;

@@ -1,0 +1,117 @@
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { findContract } from '../../events/catalog';
+import { documents, stepFunctions } from '../../shared/aws';
+import { nowIso } from '../../shared/clock';
+import { parseEnv } from '../../shared/env';
+import { logger } from '../../shared/logger';
+import { taskHandler } from '../../shared/middleware';
+import { toFieldErrors, type FieldError } from '../../shared/validation';
+import { businessKeyOf, executionNameFor } from './rules';
+
+const env = parseEnv(
+  z.object({
+    FLOW: z.string().min(1),
+    STATE_MACHINE_ARN: z.string().min(1),
+    BUSINESS_KEY: z.string().min(1),
+    QUARANTINE_TABLE: z.string().min(1),
+    RECORDS_TABLE: z.string().min(1),
+  }),
+);
+
+const Envelope = z.looseObject({
+  id: z.string(),
+  source: z.string(),
+  'detail-type': z.string(),
+  time: z.string(),
+  detail: z.unknown(),
+});
+type Envelope = z.infer<typeof Envelope>;
+
+export type IntakeResult =
+  | { status: 'started'; executionArn: string; businessKey: string }
+  | { status: 'duplicate'; businessKey: string }
+  | { status: 'quarantined'; reason: string };
+
+/**
+ * Starts the flow for one platform event, once per business key: the execution is named after
+ * the key, so EventBridge redeliveries and producer duplicates start nothing new. An event that
+ * fails its contract is quarantined with the reason, never dropped.
+ */
+export async function startFlow(event: Envelope): Promise<IntakeResult> {
+  const contract = findContract(event.source, event['detail-type']);
+  if (!contract) return quarantine(event, `no contract for ${event.source} ${event['detail-type']}`, []);
+  const parsed = contract.safeParse(event.detail);
+  if (!parsed.success) {
+    const errors = toFieldErrors(parsed.error, 'detail');
+    return quarantine(event, `${event['detail-type']} is invalid`, errors);
+  }
+  const detail = parsed.data as Record<string, unknown>;
+  const businessKey = businessKeyOf(detail, env.BUSINESS_KEY);
+  if (!businessKey) return quarantine(event, `detail.${env.BUSINESS_KEY} is missing`, []);
+
+  const input = await withoutPersonalData(detail, contract.personalData, `${env.FLOW}#${businessKey}`);
+  try {
+    const started = await stepFunctions().send(
+      new StartExecutionCommand({
+        stateMachineArn: env.STATE_MACHINE_ARN,
+        name: executionNameFor(businessKey),
+        input: JSON.stringify(input),
+      }),
+    );
+    logger.info('flow started', { flow: env.FLOW, businessKey, eventId: event.id });
+    return { status: 'started', executionArn: started.executionArn!, businessKey };
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    logger.info('duplicate start ignored', { flow: env.FLOW, businessKey, eventId: event.id });
+    return { status: 'duplicate', businessKey };
+  }
+}
+
+/**
+ * Workflow history must never hold personal data in clear: those fields are kept in the records
+ * table and the execution gets a reference that the steps needing them read server-side.
+ */
+async function withoutPersonalData(detail: Record<string, unknown>, paths: readonly string[], key: string) {
+  const present = paths.filter((path) => detail[path] !== undefined);
+  if (present.length === 0) return detail;
+  const personalDataRef = `PERSONAL#${key}`;
+  await documents().send(
+    new PutCommand({
+      TableName: env.RECORDS_TABLE,
+      Item: { pk: personalDataRef, sk: 'detail', ...Object.fromEntries(present.map((p) => [p, detail[p]])) },
+    }),
+  );
+  const input = Object.fromEntries(Object.entries(detail).filter(([field]) => !present.includes(field)));
+  return { ...input, personalDataRef };
+}
+
+async function quarantine(event: Envelope, reason: string, errors: FieldError[]): Promise<IntakeResult> {
+  const receivedAt = nowIso();
+  await documents().send(
+    new PutCommand({
+      TableName: env.QUARANTINE_TABLE,
+      // The event id makes a redelivered bad event one record, not two.
+      Item: {
+        id: event.id,
+        day: receivedAt.slice(0, 10),
+        receivedAt,
+        flow: env.FLOW,
+        source: event.source,
+        detailType: event['detail-type'],
+        reason,
+        errors,
+        event: JSON.stringify(event),
+      },
+      ConditionExpression: 'attribute_not_exists(id)',
+    }),
+  ).catch((error: Error) => {
+    if (error.name !== 'ConditionalCheckFailedException') throw error;
+  });
+  logger.warn('event quarantined', { flow: env.FLOW, eventId: event.id, reason, errors });
+  return { status: 'quarantined', reason };
+}
+
+export const handler = taskHandler(Envelope, async (event) => startFlow(event as EventBridgeEvent<string, unknown> & Envelope));

@@ -1,0 +1,4 @@
+import type { FlowFactory } from './stacks/workflows-stack';
+
+/** Every flow the platform deploys. Each flow issue adds its construct here. */
+export const ALL_FLOWS: FlowFactory[] = [];

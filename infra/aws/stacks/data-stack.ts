@@ -1,0 +1,60 @@
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+
+export interface DataStackProps extends StackProps {
+  stage: string;
+}
+
+/**
+ * The tables. Keys follow the access patterns of the five flows:
+ * - Tasks: the human-task inbox. `taskId` gets one task; `byStatus` lists open tasks by due time
+ *   (inbox, SLA report); `byBusinessKey` finds every task of one order/refund/listing (four-eyes).
+ * - Records: the flows' entities in one table (orders, listings, inventory per SKU and location,
+ *   refunds, members, callbacks, outbox). `pk`/`sk` is the entity; `gsi1` and `gsi2` are generic
+ *   secondary access paths each entity documents in its repository (e.g. member → refunds by time).
+ * - Idempotency: Powertools idempotency records (payments, reservations), expiring by TTL.
+ * - Quarantine: events that failed their contract, kept with the reason (no TTL: nothing is lost).
+ * Flow instances need no table: executions are named after their business key.
+ */
+export class DataStack extends Stack {
+  readonly tasks: Table;
+  readonly records: Table;
+  readonly idempotency: Table;
+  readonly quarantine: Table;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const removalPolicy = props.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const table = (name: string, partitionKey: string, sortKey?: string, timeToLiveAttribute?: string) =>
+      new Table(this, name, {
+        partitionKey: { name: partitionKey, type: AttributeType.STRING },
+        ...(sortKey ? { sortKey: { name: sortKey, type: AttributeType.STRING } } : {}),
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: TableEncryption.AWS_MANAGED,
+        timeToLiveAttribute,
+        removalPolicy,
+      });
+    const index = (target: Table, indexName: string, partitionKey: string, sortKey: string) =>
+      target.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: partitionKey, type: AttributeType.STRING },
+        sortKey: { name: sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+
+    this.tasks = table('TasksTable', 'taskId', undefined, 'expiresAt');
+    index(this.tasks, 'byStatus', 'status', 'dueAt');
+    index(this.tasks, 'byBusinessKey', 'businessKey', 'createdAt');
+
+    this.records = table('RecordsTable', 'pk', 'sk', 'expiresAt');
+    index(this.records, 'gsi1', 'gsi1pk', 'gsi1sk');
+    index(this.records, 'gsi2', 'gsi2pk', 'gsi2sk');
+
+    this.idempotency = table('IdempotencyTable', 'id', undefined, 'expiration');
+
+    this.quarantine = table('QuarantineTable', 'id');
+    index(this.quarantine, 'byDay', 'day', 'receivedAt');
+  }
+}

@@ -1,0 +1,34 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { FlowResources } from '../../../workflows/flow';
+import type { DataStack } from './data-stack';
+
+export interface WorkflowsStackProps extends StackProps {
+  stage: string;
+  data: DataStack;
+  bus: IEventBus;
+  deadLetters: IQueue;
+}
+
+/** A flow construct: builds its state machine and triggers from the shared resources. */
+export type FlowFactory = (scope: Construct, resources: FlowResources) => void;
+
+/** The five flows, one construct each; this stack only composes them. */
+export class WorkflowsStack extends Stack {
+  readonly resources: FlowResources;
+
+  constructor(scope: Construct, id: string, props: WorkflowsStackProps, flows: FlowFactory[]) {
+    super(scope, id, props);
+    const { tasks, records, idempotency, quarantine } = props.data;
+    this.resources = {
+      stage: props.stage,
+      bus: props.bus,
+      // Imported, so rule targets do not write the bus stack's queue policy (see BusStack).
+      deadLetters: Queue.fromQueueArn(this, 'DeadLetters', props.deadLetters.queueArn),
+      tables: { tasks, records, idempotency, quarantine },
+    };
+    for (const addFlow of flows) addFlow(this, this.resources);
+  }
+}

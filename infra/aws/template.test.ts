@@ -1,0 +1,111 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Function as LambdaFunction, Code } from 'aws-cdk-lib/aws-lambda';
+import { Pass, StateMachine, DefinitionBody, CustomState, QueryLanguage } from 'aws-cdk-lib/aws-stepfunctions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../shared/roles';
+import { conventionViolations } from './conventions';
+import { ALL_FLOWS } from './flows';
+import { defineShopApp } from './shop-app';
+import { EVENT_BUS_NAME } from './stacks/bus-stack';
+
+// Synthesized once with cdk-nag and CDK's template validation on: an unacknowledged finding throws here.
+let stacks: ReturnType<typeof defineShopApp>;
+let templates: Record<string, Template>;
+
+beforeAll(() => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  stacks = defineShopApp(app, { stage: 'test', flows: ALL_FLOWS });
+  app.synth();
+  templates = Object.fromEntries(
+    [stacks.data, stacks.bus, stacks.api, ...(stacks.workflows ? [stacks.workflows] : [])].map((stack) => [
+      stack.stackName,
+      Template.fromStack(stack),
+    ]),
+  );
+}, 120_000);
+
+describe('the production app', () => {
+  it('synthesizes with cdk-nag AwsSolutions and no unacknowledged finding', () => {
+    expect(Object.keys(templates)).toEqual(expect.arrayContaining(['Shop-test-Data', 'Shop-test-Bus', 'Shop-test-Api']));
+  });
+
+  it('keeps every convention: Node 22 on ARM64, PITR, JSONPath only, timeouts on task-token waits', () => {
+    for (const [name, template] of Object.entries(templates)) {
+      expect({ name, violations: conventionViolations(template.toJSON()) }).toEqual({ name, violations: [] });
+    }
+  });
+
+  it('has the four tables, on demand, with the keys and indexes the flows query by', () => {
+    const data = templates['Shop-test-Data'];
+    data.resourceCountIs('AWS::DynamoDB::Table', 4);
+    data.allResourcesProperties('AWS::DynamoDB::Table', { BillingMode: 'PAY_PER_REQUEST' });
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'taskId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({ IndexName: 'byStatus' }),
+        Match.objectLike({ IndexName: 'byBusinessKey' }),
+      ]),
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    });
+  });
+
+  it('has the shop-platform bus with a replay archive and an encrypted dead-letter queue', () => {
+    const bus = templates['Shop-test-Bus'];
+    bus.hasResourceProperties('AWS::Events::EventBus', { Name: EVENT_BUS_NAME });
+    bus.resourceCountIs('AWS::Events::Archive', 1);
+    bus.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('protects every API route with the Cognito JWT authorizer and has a group per role', () => {
+    const api = templates['Shop-test-Api'];
+    api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: Match.anyValue(), Audience: Match.anyValue() },
+    });
+    const routes = api.findResources('AWS::ApiGatewayV2::Route');
+    expect(Object.keys(routes).length).toBeGreaterThan(0);
+    for (const route of Object.values(routes)) expect(route.Properties.AuthorizationType).toBe('JWT');
+    const groups = Object.values(api.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
+    expect(groups.sort()).toEqual([...ROLES].sort());
+    api.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
+  });
+});
+
+describe('the convention check itself', () => {
+  it('fails the synth on an unacknowledged cdk-nag finding', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const { bus } = defineShopApp(app, { stage: 'nag', flows: [] });
+    new Queue(bus, 'PlainQueue');
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
+  }, 120_000);
+
+  it('names each resource that breaks a convention', () => {
+    const stack = new Stack(new App(), 'Bad');
+    new LambdaFunction(stack, 'OldNode', { runtime: Runtime.NODEJS_20_X, handler: 'index.handler', code: Code.fromInline('x') });
+    new Table(stack, 'NoRecovery', { partitionKey: { name: 'id', type: AttributeType.STRING } });
+    const waitWithoutTimeout = new CustomState(stack, 'Approve', {
+      stateJson: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: {} },
+    });
+    new StateMachine(stack, 'Waits', { definitionBody: DefinitionBody.fromChainable(waitWithoutTimeout), timeout: Duration.hours(1) });
+    new StateMachine(stack, 'Jsonata', {
+      queryLanguage: QueryLanguage.JSONATA,
+      definitionBody: DefinitionBody.fromChainable(new Pass(stack, 'Noop', { queryLanguage: QueryLanguage.JSONATA })),
+    });
+    const violations = conventionViolations(Template.fromStack(stack).toJSON()).join('\n');
+    expect(violations).toMatch(/OldNode\w*: runtime nodejs20\.x/);
+    expect(violations).toMatch(/OldNode\w*: architecture x86_64/);
+    expect(violations).toMatch(/NoRecovery\w*: point-in-time recovery is off/);
+    expect(violations).toMatch(/Waits\w*\/Approve: waits for a task token without a timeout/);
+    expect(violations).toMatch(/Jsonata\w*: uses JSONata/);
+  });
+});

@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Architecture, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { REPO_ROOT } from './paths';
+
+/** Template metadata keys the local platform reads to run a function from its TypeScript source. */
+export const ENTRY_METADATA = 'shop:entry';
+export const HANDLER_METADATA = 'shop:handler';
+
+export interface WorkflowFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'> {
+  /** Absolute path of the handler module (`functions/<flow>/<step>/handler.ts`). */
+  entry: string;
+}
+
+/**
+ * Every Lambda of the platform: Node 22 on ARM64, ESM bundle, minified with source maps,
+ * a log group with a retention, X-Ray tracing. It records its source entry in the template so
+ * the local platform runs the very handler this bundle is built from.
+ */
+export class WorkflowFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: WorkflowFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      ...props,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: id,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // ESM bundles still meet CommonJS dependencies that call require().
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        ...props.bundling,
+      },
+    });
+    const entry = path.relative(REPO_ROOT, props.entry).split(path.sep).join('/');
+    const resource = this.node.defaultChild as CfnFunction;
+    resource.addMetadata(ENTRY_METADATA, entry);
+    resource.addMetadata(HANDLER_METADATA, props.handler ?? 'handler');
+  }
+
+  /** Sets `envName` to the table's name and grants the access, in one call. */
+  bindTable(envName: string, table: ITable, access: 'read' | 'readWrite' = 'readWrite'): this {
+    this.addEnvironment(envName, table.tableName);
+    if (access === 'read') table.grantReadData(this);
+    else table.grantReadWriteData(this);
+    return this;
+  }
+
+  bindEventBus(envName: string, bus: IEventBus): this {
+    this.addEnvironment(envName, bus.eventBusName);
+    bus.grantPutEventsTo(this);
+    return this;
+  }
+
+  /** Lets the function answer waiting executions (SendTaskSuccess/Failure/Heartbeat). */
+  bindTaskCallbacks(stateMachine: IStateMachine): this {
+    stateMachine.grantTaskResponse(this);
+    return this;
+  }
+
+  bindStateMachine(envName: string, stateMachine: IStateMachine, access: 'start' | 'read' = 'start'): this {
+    this.addEnvironment(envName, stateMachine.stateMachineArn);
+    if (access === 'start') stateMachine.grantStartExecution(this);
+    stateMachine.grantRead(this);
+    return this;
+  }
+}

@@ -1,0 +1,26 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * AWS clients, created once per execution environment and reused across invocations.
+ * `AWS_ENDPOINT_URL` points every client at another endpoint: the local platform sets it
+ * so handlers talk to it with the same code that runs in AWS.
+ */
+function clientConfig() {
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  return endpoint ? { endpoint } : {};
+}
+
+function once<T>(create: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= create());
+}
+
+export const dynamo = once(() => new DynamoDBClient(clientConfig()));
+export const documents = once(() =>
+  DynamoDBDocumentClient.from(dynamo(), { marshallOptions: { removeUndefinedValues: true } }),
+);
+export const stepFunctions = once(() => new SFNClient(clientConfig()));
+export const eventBridge = once(() => new EventBridgeClient(clientConfig()));

@@ -1,0 +1,120 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  CfnStateMachine,
+  DefinitionBody,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  type IChainable,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { EventContract } from '../events/define';
+import { repoPath } from '../infra/aws/paths';
+import { WorkflowFunction } from '../infra/aws/workflow-function';
+
+/** Flow names are part of the public contract (ops API paths, CLI). */
+export type FlowName = 'listing-review' | 'order-routing' | 'stock-out' | 'refund' | 'member-callback' | (string & {});
+
+/** Template metadata key naming the flow a state machine runs. */
+export const FLOW_METADATA = 'shop:flow';
+
+/** What every flow construct receives from the stacks. */
+export interface FlowResources {
+  stage: string;
+  bus: IEventBus;
+  deadLetters: IQueue;
+  tables: { tasks: ITable; records: ITable; idempotency: ITable; quarantine: ITable };
+}
+
+export interface FlowStateMachineProps {
+  flow: FlowName;
+  definition: IChainable;
+  /** Upper bound for one instance; the flow's longest wait plus its SLAs. */
+  timeout: Duration;
+  /**
+   * STANDARD for flows with human waits or waits longer than 5 minutes, exactly-once steps and
+   * history worth looking at; EXPRESS only for short, high-volume, idempotent work.
+   */
+  type?: StateMachineType;
+  stage: string;
+}
+
+/**
+ * A flow's state machine: JSONPath only (the local engine runs nothing else), logged without
+ * execution data (inputs may hold order details), traced, and named after the flow.
+ */
+export class FlowStateMachine extends StateMachine {
+  readonly flow: FlowName;
+
+  constructor(scope: Construct, id: string, props: FlowStateMachineProps) {
+    const logs = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      stateMachineName: `${props.flow}-${props.stage}`,
+      stateMachineType: props.type ?? StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(props.definition),
+      timeout: props.timeout,
+      tracingEnabled: true,
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+    });
+    this.flow = props.flow;
+    (this.node.defaultChild as CfnStateMachine).addMetadata(FLOW_METADATA, props.flow);
+  }
+}
+
+export interface FlowTriggerProps {
+  flow: FlowName;
+  stateMachine: StateMachine;
+  /** The event that starts the flow. */
+  event: Pick<EventContract<never>, 'source' | 'detailType'>;
+  /** The detail field holding the business key; executions are named after it. */
+  businessKey: string;
+  resources: FlowResources;
+}
+
+/**
+ * Starts a flow from a platform event, once per business key, through the intake function:
+ * it validates the event against its contract (quarantining what fails, with the reason), keeps
+ * personal data out of the execution input, and names the execution after the business key.
+ * Delivery failures are retried by EventBridge and then land in the bus's dead-letter queue.
+ */
+export class FlowTrigger extends Construct {
+  readonly rule: Rule;
+  readonly intake: WorkflowFunction;
+
+  constructor(scope: Construct, id: string, props: FlowTriggerProps) {
+    super(scope, id);
+    const { tables, bus, deadLetters } = props.resources;
+    this.intake = new WorkflowFunction(this, 'Intake', {
+      entry: repoPath('functions/intake/handler.ts'),
+      description: `Starts ${props.flow} from ${props.event.detailType}, once per ${props.businessKey}`,
+      environment: { FLOW: props.flow, BUSINESS_KEY: props.businessKey },
+    })
+      .bindStateMachine('STATE_MACHINE_ARN', props.stateMachine)
+      .bindTable('QUARANTINE_TABLE', tables.quarantine)
+      .bindTable('RECORDS_TABLE', tables.records);
+
+    this.rule = new Rule(this, 'Rule', {
+      eventBus: bus,
+      description: `${props.event.detailType} starts ${props.flow}`,
+      eventPattern: {
+        source: [props.event.source],
+        detailType: [props.event.detailType],
+      },
+    });
+    this.rule.addTarget(
+      new LambdaFunction(this.intake, {
+        deadLetterQueue: deadLetters,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(24),
+      }),
+    );
+  }
+}
