@@ -96,6 +96,8 @@ export class FlowTrigger extends Construct {
       entry: repoPath('functions/intake/handler.ts'),
       description: `Starts ${props.flow} from ${props.event.detailType}, once per ${props.businessKey}`,
       environment: { FLOW: props.flow, BUSINESS_KEY: props.businessKey },
+      // An event the intake itself cannot process is kept, not dropped after Lambda's retries.
+      deadLetterQueue: deadLetters,
     })
       .bindStateMachine('STATE_MACHINE_ARN', props.stateMachine)
       .bindTable('QUARANTINE_TABLE', tables.quarantine)

@@ -5,13 +5,13 @@ import { z } from 'zod';
 import { findContract } from '../../events/catalog';
 import { documents, stepFunctions } from '../../shared/aws';
 import { nowIso } from '../../shared/clock';
-import { parseEnv } from '../../shared/env';
+import { defineEnv } from '../../shared/env';
 import { logger } from '../../shared/logger';
 import { taskHandler } from '../../shared/middleware';
 import { toFieldErrors, type FieldError } from '../../shared/validation';
 import { businessKeyOf, executionNameFor } from './rules';
 
-const env = parseEnv(
+const env = defineEnv(
   z.object({
     FLOW: z.string().min(1),
     STATE_MACHINE_ARN: z.string().min(1),
@@ -41,6 +41,7 @@ export type IntakeResult =
  * fails its contract is quarantined with the reason, never dropped.
  */
 export async function startFlow(event: Envelope): Promise<IntakeResult> {
+  const { FLOW, BUSINESS_KEY, STATE_MACHINE_ARN } = env();
   const contract = findContract(event.source, event['detail-type']);
   if (!contract) return quarantine(event, `no contract for ${event.source} ${event['detail-type']}`, []);
   const parsed = contract.safeParse(event.detail);
@@ -49,23 +50,23 @@ export async function startFlow(event: Envelope): Promise<IntakeResult> {
     return quarantine(event, `${event['detail-type']} is invalid`, errors);
   }
   const detail = parsed.data as Record<string, unknown>;
-  const businessKey = businessKeyOf(detail, env.BUSINESS_KEY);
-  if (!businessKey) return quarantine(event, `detail.${env.BUSINESS_KEY} is missing`, []);
+  const businessKey = businessKeyOf(detail, BUSINESS_KEY);
+  if (!businessKey) return quarantine(event, `detail.${BUSINESS_KEY} is missing`, []);
 
-  const input = await withoutPersonalData(detail, contract.personalData, `${env.FLOW}#${businessKey}`);
+  const input = await withoutPersonalData(detail, contract.personalData, `${FLOW}#${businessKey}`);
   try {
     const started = await stepFunctions().send(
       new StartExecutionCommand({
-        stateMachineArn: env.STATE_MACHINE_ARN,
+        stateMachineArn: STATE_MACHINE_ARN,
         name: executionNameFor(businessKey),
         input: JSON.stringify(input),
       }),
     );
-    logger.info('flow started', { flow: env.FLOW, businessKey, eventId: event.id });
+    logger.info('flow started', { flow: FLOW, businessKey, eventId: event.id });
     return { status: 'started', executionArn: started.executionArn!, businessKey };
   } catch (error) {
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
-    logger.info('duplicate start ignored', { flow: env.FLOW, businessKey, eventId: event.id });
+    logger.info('duplicate start ignored', { flow: FLOW, businessKey, eventId: event.id });
     return { status: 'duplicate', businessKey };
   }
 }
@@ -80,7 +81,7 @@ async function withoutPersonalData(detail: Record<string, unknown>, paths: reado
   const personalDataRef = `PERSONAL#${key}`;
   await documents().send(
     new PutCommand({
-      TableName: env.RECORDS_TABLE,
+      TableName: env().RECORDS_TABLE,
       Item: { pk: personalDataRef, sk: 'detail', ...Object.fromEntries(present.map((p) => [p, detail[p]])) },
     }),
   );
@@ -92,13 +93,13 @@ async function quarantine(event: Envelope, reason: string, errors: FieldError[])
   const receivedAt = nowIso();
   await documents().send(
     new PutCommand({
-      TableName: env.QUARANTINE_TABLE,
+      TableName: env().QUARANTINE_TABLE,
       // The event id makes a redelivered bad event one record, not two.
       Item: {
         id: event.id,
         day: receivedAt.slice(0, 10),
         receivedAt,
-        flow: env.FLOW,
+        flow: env().FLOW,
         source: event.source,
         detailType: event['detail-type'],
         reason,
@@ -110,7 +111,7 @@ async function quarantine(event: Envelope, reason: string, errors: FieldError[])
   ).catch((error: Error) => {
     if (error.name !== 'ConditionalCheckFailedException') throw error;
   });
-  logger.warn('event quarantined', { flow: env.FLOW, eventId: event.id, reason, errors });
+  logger.warn('event quarantined', { flow: env().FLOW, eventId: event.id, reason, errors });
   return { status: 'quarantined', reason };
 }
 

@@ -9,10 +9,12 @@ export interface ShopAppOptions {
   stage: string;
   /** Flows to deploy; the production app passes all of them, tests may pass their own. */
   flows: FlowFactory[];
+  /** cdk-nag checks; the local platform turns them off (the template tests keep them on). */
+  checks?: boolean;
 }
 
 /** Composes the platform's stacks. Shared by `cdk synth`, the local platform and the template tests. */
-export function defineShopApp(app: App, { stage, flows }: ShopAppOptions) {
+export function defineShopApp(app: App, { stage, flows, checks = true }: ShopAppOptions) {
   const prefix = `Shop-${stage}`;
   const data = new DataStack(app, `${prefix}-Data`, { stage });
   const bus = new BusStack(app, `${prefix}-Bus`);
@@ -22,7 +24,9 @@ export function defineShopApp(app: App, { stage, flows }: ShopAppOptions) {
     flows.length > 0
       ? new WorkflowsStack(app, `${prefix}-Workflows`, { stage, data, bus: bus.bus, deadLetters: bus.deadLetters }, flows)
       : undefined;
-  addNagChecks(app);
-  acknowledgeNagFindings(workflows ? [data, bus, api, workflows] : [data, bus, api]);
+  if (checks) {
+    addNagChecks(app);
+    acknowledgeNagFindings(workflows ? [data, bus, api, workflows] : [data, bus, api]);
+  }
   return { data, bus, api, workflows };
 }

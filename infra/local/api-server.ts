@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { LocalIssuer } from './auth';
+import type { VirtualClock } from './clock';
+import { buildEventV2, httpErrorBody, matchRoute, toHttpResponse, wwwAuthenticate, type HttpRoute } from './http-api';
+import type { LocalApi } from './model';
+
+export interface ApiServerOptions {
+  apis: LocalApi[];
+  issuer: LocalIssuer;
+  invoke(functionName: string, event: unknown): Promise<unknown>;
+  clock: VirtualClock;
+  log?: (line: string) => void;
+}
+
+/**
+ * The ops API as API Gateway serves it: the template's routes, the JWT authorizer (against the
+ * local issuer, on the virtual clock), payload format 2.0 to the route's function and back.
+ */
+export function createApiServer(options: ApiServerOptions): http.Server {
+  const routes: HttpRoute[] = options.apis.flatMap((api) =>
+    api.routes.map((route) => ({ routeKey: route.routeKey, target: route.functionName, authorization: route.authorization })),
+  );
+  return http.createServer((request, response) => {
+    serve(request, response, routes, options).catch((error: Error) => {
+      options.log?.(`ops api: ${error.stack ?? error.message}`);
+      if (!response.headersSent) send(response, 500, httpErrorBody(500, ''));
+    });
+  });
+}
+
+async function serve(request: http.IncomingMessage, response: http.ServerResponse, routes: HttpRoute[], options: ApiServerOptions) {
+  const body = await readAll(request);
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const method = request.method ?? 'GET';
+  const match = matchRoute(routes, method, url.pathname);
+  if (!match) return send(response, 404, httpErrorBody(404, ''));
+
+  let claims: Record<string, unknown> | undefined;
+  if (match.route.authorization === 'JWT') {
+    try {
+      claims = await options.issuer.verify(String(request.headers.authorization ?? ''), new Date(options.clock.now()));
+    } catch (error) {
+      return send(response, 401, httpErrorBody(401, ''), { 'www-authenticate': wwwAuthenticate((error as Error).message) });
+    }
+  }
+  const event = buildEventV2({
+    method,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers: request.headers,
+    body,
+    routeKey: match.route.routeKey,
+    pathParameters: match.pathParameters,
+    claims,
+    now: new Date(options.clock.now()),
+    sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+    requestId: randomUUID(),
+  });
+  let result: unknown;
+  try {
+    result = await options.invoke(match.route.target, event);
+  } catch (error) {
+    // API Gateway hides a failed integration behind a plain 500; the reason is in the function log.
+    options.log?.(`ops api: ${match.route.routeKey} failed: ${(error as Error).name}: ${(error as Error).message}`);
+    return send(response, 500, httpErrorBody(500, ''));
+  }
+  const reply = toHttpResponse(result);
+  response.writeHead(reply.statusCode, { ...reply.headers, ...(reply.cookies.length ? { 'set-cookie': reply.cookies } : {}) });
+  response.end(reply.rawBody);
+}
+
+function send(response: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(body);
+}
+
+function readAll(request: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}

@@ -1,0 +1,123 @@
+import http from 'node:http';
+import { AwsServiceError } from './aws-error';
+import type { VirtualClock } from './clock';
+
+/** A service answering `X-Amz-Target: <Prefix>.<Action>` with `Action(request)`. */
+export type ServiceApi = Record<string, unknown>;
+
+export interface AwsServerOptions {
+  /** `AWSStepFunctions`, `AWSEvents`, `AmazonSQS` → the object whose methods are the actions. */
+  services: Record<string, ServiceApi>;
+  /** DynamoDB Local's endpoint: DynamoDB requests are passed through unchanged. */
+  dynamoDbEndpoint: string;
+  clock: VirtualClock;
+  log?: (line: string) => void;
+}
+
+const DYNAMODB_PREFIX = 'DynamoDB_20120810';
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The one AWS-compatible endpoint: requests are routed by their `X-Amz-Target` header, so AWS SDK
+ * v3 clients work unchanged with `endpoint` set. Also serves the virtual clock at `/_local/clock`.
+ */
+export function createAwsServer(options: AwsServerOptions): http.Server {
+  return http.createServer((request, response) => {
+    handle(request, response, options).catch((error: Error) => {
+      options.log?.(`aws endpoint: ${error.stack ?? error.message}`);
+      if (!response.headersSent) sendJson(response, 500, { __type: 'InternalFailure', message: error.message });
+    });
+  });
+}
+
+async function handle(request: http.IncomingMessage, response: http.ServerResponse, options: AwsServerOptions) {
+  const body = await readBody(request);
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (url.pathname === '/_local/clock') return clockRoute(request.method ?? 'GET', body, response, options.clock);
+  if (url.pathname === '/_local/health') return sendJson(response, 200, { ok: true, now: options.clock.nowIso() });
+
+  const target = String(request.headers['x-amz-target'] ?? '');
+  const [prefix, action] = target.split('.');
+  if (prefix === DYNAMODB_PREFIX) return proxy(request, body, response, options.dynamoDbEndpoint);
+  const contentType = String(request.headers['content-type'] ?? 'application/x-amz-json-1.1');
+  const service = options.services[prefix];
+  const operation = service?.[action];
+  // Actions are the service's capitalised methods; nothing else on the object is reachable.
+  if (!service || !/^[A-Z][A-Za-z]+$/.test(action ?? '') || typeof operation !== 'function') {
+    return sendAwsError(response, contentType, new AwsServiceError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target header)'}`));
+  }
+  let input: unknown;
+  try {
+    input = body.length ? JSON.parse(body.toString('utf8')) : {};
+  } catch {
+    return sendAwsError(response, contentType, new AwsServiceError('SerializationException', 'Request body is not valid JSON'));
+  }
+  try {
+    const result = await (operation as (input: unknown) => Promise<unknown>).call(service, input);
+    response.writeHead(200, { 'content-type': contentType, 'x-amzn-requestid': crypto.randomUUID() });
+    response.end(JSON.stringify(result ?? {}));
+  } catch (error) {
+    if (error instanceof AwsServiceError) return sendAwsError(response, contentType, error);
+    throw error;
+  }
+}
+
+async function clockRoute(method: string, body: Buffer, response: http.ServerResponse, clock: VirtualClock) {
+  if (method === 'GET') return sendJson(response, 200, { now: clock.nowIso() });
+  if (method !== 'POST') return sendJson(response, 405, { message: 'use GET or POST' });
+  let advanceSeconds: unknown;
+  try {
+    advanceSeconds = JSON.parse(body.toString('utf8') || '{}').advanceSeconds;
+  } catch {
+    return sendJson(response, 400, { message: 'body must be JSON: {"advanceSeconds": N}' });
+  }
+  if (typeof advanceSeconds !== 'number' || !Number.isFinite(advanceSeconds) || advanceSeconds < 0) {
+    return sendJson(response, 400, { message: 'advanceSeconds must be a non-negative number of seconds' });
+  }
+  const now = await clock.advance(advanceSeconds);
+  sendJson(response, 200, { now, advancedSeconds: advanceSeconds });
+}
+
+async function proxy(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse, endpoint: string) {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const upstream = await fetch(endpoint, { method: 'POST', headers, body });
+  const payload = Buffer.from(await upstream.arrayBuffer());
+  const out: Record<string, string> = {};
+  upstream.headers.forEach((value, name) => {
+    if (!['content-length', 'connection', 'transfer-encoding', 'content-encoding'].includes(name)) out[name] = value;
+  });
+  response.writeHead(upstream.status, out);
+  response.end(payload);
+}
+
+function readBody(request: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function sendAwsError(response: http.ServerResponse, contentType: string, error: AwsServiceError) {
+  response.writeHead(error.status, { 'content-type': contentType, 'x-amzn-errortype': error.code, 'x-amzn-requestid': crypto.randomUUID() });
+  response.end(JSON.stringify({ __type: error.code, message: error.message }));
+}
+
+function sendJson(response: http.ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}

@@ -1,0 +1,167 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { installEnvSource } from '../../shared/env';
+import { AwsServiceError } from './aws-error';
+import type { VirtualClock } from './clock';
+import type { LocalFunction } from './model';
+import { FunctionError } from './stepfunctions/integrations';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export interface LambdaRuntimeOptions {
+  functions: LocalFunction[];
+  repoRoot: string;
+  clock: VirtualClock;
+  /** Variables every function gets on top of its own (endpoint override, region, credentials). */
+  baseEnvironment: Record<string, string>;
+  /** Where failed asynchronous invocations go after their retries (a DLQ's ARN). */
+  sendToDeadLetter(arn: string, body: string, attributes: Record<string, string>): Promise<void>;
+  log?: (line: string) => void;
+  /** Wait between asynchronous retries; AWS waits 1 and 2 minutes, locally it is short. */
+  asyncRetryDelayMs?: number;
+}
+
+/**
+ * Runs the functions of the template in this process, from their TypeScript sources, each with
+ * the environment the template gives it. Failures carry the error's name as `errorType`, which
+ * Step Functions' Retry and Catch match on, as in AWS.
+ */
+export class LocalLambdas {
+  private readonly byName = new Map<string, LocalFunction>();
+  private readonly handlers = new Map<string, Promise<Handler>>();
+  private readonly environment = new AsyncLocalStorage<NodeJS.ProcessEnv>();
+
+  constructor(private readonly options: LambdaRuntimeOptions) {
+    for (const fn of options.functions) this.byName.set(fn.functionName, fn);
+    installEnvSource(() => this.environment.getStore() ?? process.env);
+  }
+
+  /** Accepts a function name, ARN or partial ARN, as Lambda does. */
+  find(nameOrArn: string): LocalFunction {
+    const name = nameOrArn.startsWith('arn:') ? nameOrArn.split(':')[6] : nameOrArn.split(':')[0];
+    const fn = this.byName.get(name);
+    if (!fn) throw new AwsServiceError('ResourceNotFoundException', `Function not found: ${nameOrArn}`, 404);
+    return fn;
+  }
+
+  /** RequestResponse invocation: the handler's result, or a FunctionError. */
+  async invoke(nameOrArn: string, payload: unknown): Promise<unknown> {
+    const fn = this.find(nameOrArn);
+    return this.options.clock.track(this.run(fn, payload));
+  }
+
+  /**
+   * Event invocation: accepted at once; a failure is retried (`asyncRetryAttempts`) and then sent
+   * to the function's dead-letter target, or logged as dropped when it has none, as in AWS.
+   */
+  async invokeAsync(nameOrArn: string, payload: string): Promise<void> {
+    const fn = this.find(nameOrArn);
+    const event = JSON.parse(payload);
+    void this.options.clock.track(this.runWithRetries(fn, event, payload));
+  }
+
+  private async runWithRetries(fn: LocalFunction, event: unknown, payload: string): Promise<void> {
+    let lastError: FunctionError | undefined;
+    for (let attempt = 0; attempt <= fn.asyncRetryAttempts; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, this.options.asyncRetryDelayMs ?? 10));
+      try {
+        await this.run(fn, event);
+        return;
+      } catch (error) {
+        lastError = error as FunctionError;
+      }
+    }
+    const reason = `${lastError?.errorType}: ${lastError?.errorMessage}`;
+    if (!fn.deadLetterArn) {
+      this.options.log?.(`lambda ${fn.functionName}: asynchronous event dropped after ${fn.asyncRetryAttempts + 1} attempts (${reason})`);
+      return;
+    }
+    await this.options.sendToDeadLetter(fn.deadLetterArn, payload, {
+      RequestID: randomUUID(),
+      ErrorCode: '200',
+      ErrorMessage: reason,
+    });
+    this.options.log?.(`lambda ${fn.functionName}: event sent to its dead-letter queue (${reason})`);
+  }
+
+  private async run(fn: LocalFunction, event: unknown): Promise<unknown> {
+    const env = this.environmentOf(fn);
+    const handler = await this.environment.run(env, () => this.load(fn));
+    const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    const context = lambdaContext(fn, deadline);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new FunctionError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`)),
+        fn.timeoutSeconds * 1000,
+      );
+    });
+    try {
+      // Deep copy: a handler must not share objects with its caller, as across a real invocation.
+      return await Promise.race([this.environment.run(env, () => handler(structuredClone(event), context)), timeout]);
+    } catch (error) {
+      if (error instanceof FunctionError) throw error;
+      const failure = error instanceof Error ? error : new Error(String(error));
+      throw new FunctionError(failure.name || 'Error', failure.message, (failure.stack ?? '').split('\n').slice(1, 6).map((l) => l.trim()));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** One environment object per function, so what a handler derives from it is derived once. */
+  private readonly environments = new Map<LocalFunction, NodeJS.ProcessEnv>();
+  private environmentOf(fn: LocalFunction): NodeJS.ProcessEnv {
+    let env = this.environments.get(fn);
+    if (!env) {
+      env = { ...process.env, ...this.options.baseEnvironment, ...fn.environment, ...lambdaVariables(fn) };
+      this.environments.set(fn, env);
+    }
+    return env;
+  }
+
+  /** Imports the handler module once per entry, the way a warm Lambda keeps it. */
+  private load(fn: LocalFunction): Promise<Handler> {
+    const key = `${fn.entry}#${fn.handlerExport}`;
+    let handler = this.handlers.get(key);
+    if (!handler) {
+      const url = pathToFileURL(path.join(this.options.repoRoot, fn.entry)).href;
+      handler = import(url).then((module) => {
+        const exported = module[fn.handlerExport];
+        if (typeof exported !== 'function') throw new Error(`${fn.entry} does not export a function named ${fn.handlerExport}`);
+        return exported as Handler;
+      });
+      this.handlers.set(key, handler);
+    }
+    return handler;
+  }
+}
+
+function lambdaVariables(fn: LocalFunction): Record<string, string> {
+  return {
+    AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
+  };
+}
+
+function lambdaContext(fn: LocalFunction, deadline: number): Context {
+  const done = () => undefined;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: fn.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: fn.arn,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${fn.functionName}`,
+    logStreamName: `local/${fn.functionName}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done,
+    fail: done,
+    succeed: done,
+  };
+}

@@ -1,0 +1,209 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type http from 'node:http';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { App } from 'aws-cdk-lib';
+import { installClock } from '../../shared/clock';
+import { REPO_ROOT } from '../aws/paths';
+import { createApiServer } from './api-server';
+import { readLocalModel, synthesizeForLocal } from './assembly';
+import { createLocalIssuer, type LocalIssuer } from './auth';
+import { createAwsServer } from './aws-server';
+import { VirtualClock } from './clock';
+import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { LocalEventBridge } from './eventbridge/bus';
+import { LocalLambdas } from './lambda-runtime';
+import type { LocalModel } from './model';
+import { startScheduler } from './scheduler';
+import { LocalSqs } from './sqs';
+import { LocalStepFunctions } from './stepfunctions/service';
+
+export interface PlatformOptions {
+  /** Builds the CDK app to serve (`defineShopApp(app, …)`); the platform synthesizes it in-process. */
+  define: (app: App) => void;
+  stage: string;
+  /** 0 picks a free port. */
+  awsPort?: number;
+  apiPort?: number;
+  /** Keep DynamoDB data here between runs; in memory when omitted. */
+  persistDir?: string;
+  /** Where the local issuer's key and the connection file live, so the ops CLI can mint tokens. */
+  stateDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface Platform {
+  awsEndpoint: string;
+  apiEndpoint: string;
+  model: LocalModel;
+  clock: VirtualClock;
+  issuer: LocalIssuer;
+  stepFunctions: LocalStepFunctions;
+  eventBridge: LocalEventBridge;
+  sqs: LocalSqs;
+  lambdas: LocalLambdas;
+  /** Milliseconds from the call to accepting requests. */
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+/** What the ops CLI reads to talk to a running platform. */
+export interface ConnectionFile {
+  awsEndpoint: string;
+  apiEndpoint: string;
+  issuer: string;
+  audience: string;
+  keyFile: string;
+}
+
+export const DEFAULT_STATE_DIR = path.join(REPO_ROOT, '.local');
+export const LOCAL_ISSUER = 'https://local-issuer.shop-platform.invalid';
+
+/**
+ * Boots the local platform: DynamoDB Local, the synthesized app read into a model, the services
+ * behind one AWS-compatible endpoint, the ops API, and the virtual clock everything waits on.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const started = performance.now();
+  const log = options.log ?? (() => undefined);
+  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
+  mkdirSync(stateDir, { recursive: true });
+  const cleanup: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    for (const step of cleanup.reverse()) await step();
+  };
+
+  try {
+    // The JVM starts while the app synthesizes.
+    const dynamoStarting = startDynamoDbLocal({ persistDir: options.persistDir, log: (line) => log(`dynamodb: ${line}`) });
+    dynamoStarting.then((db) => cleanup.push(() => db.stop())).catch(() => undefined);
+
+    const clock = new VirtualClock();
+    installClock({ now: () => clock.now() });
+    cleanup.push(() => {
+      clock.dispose();
+      installClock(undefined);
+    });
+
+    const services: { current?: Record<string, Record<string, unknown>>; dynamo?: DynamoDbLocal } = {};
+    const awsServer = createAwsServer({
+      services: new Proxy({}, { get: (_, name: string) => services.current?.[name] }),
+      get dynamoDbEndpoint() {
+        return services.dynamo?.endpoint ?? 'http://127.0.0.1:1';
+      },
+      clock,
+      log,
+    });
+    const awsPort = await listen(awsServer, options.awsPort ?? 4566, 'SHOP_AWS_PORT');
+    cleanup.push(() => close(awsServer));
+    const awsEndpoint = `http://127.0.0.1:${awsPort}`;
+
+    const apiHolder: { server?: http.Server } = {};
+    const model = readLocalModel(synthesizeForLocal(options.define), options.stage, { awsPort, apiPort: options.apiPort || 3000 });
+    const dynamo = await dynamoStarting;
+    services.dynamo = dynamo;
+    const dynamoClient = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
+    await createTablesFromTemplate(dynamoClient, model.tables);
+
+    const sqs = new LocalSqs(model.queues, { now: () => clock.now(), baseUrl: awsEndpoint });
+    const lambdas = new LocalLambdas({
+      functions: model.functions,
+      repoRoot: REPO_ROOT,
+      clock,
+      baseEnvironment: {
+        AWS_ENDPOINT_URL: awsEndpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        STAGE: options.stage,
+      },
+      sendToDeadLetter: async (arn, body, attributes) => {
+        await sqs.sendToArn(arn, body, attributes);
+      },
+      log,
+    });
+    // Handlers create their SDK clients from the process environment on first use.
+    Object.assign(process.env, { AWS_ENDPOINT_URL: awsEndpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+
+    const stepFunctionsHolder: { service?: LocalStepFunctions } = {};
+    const eventBridge = new LocalEventBridge({
+      model,
+      now: () => clock.now(),
+      sqs,
+      log,
+      deliver: {
+        invokeLambdaAsync: (arn, payload) => lambdas.invokeAsync(arn, payload),
+        startExecution: async (arn, input) => {
+          await stepFunctionsHolder.service!.StartExecution({ stateMachineArn: arn, input });
+        },
+      },
+    });
+    cleanup.push(() => eventBridge.close());
+    clock.addBusyProbe(() => eventBridge.inFlight > 0);
+
+    const stepFunctions = new LocalStepFunctions(
+      model.stateMachines,
+      clock,
+      {
+        invokeFunction: (name, payload) => lambdas.invoke(name, payload),
+        dynamodb: dynamoClient,
+        putEvents: (request) => eventBridge.PutEvents(request as never) as never,
+        sendMessage: (request) => sqs.SendMessage(request as never),
+      },
+      log,
+    );
+    stepFunctionsHolder.service = stepFunctions;
+    cleanup.push(() => stepFunctions.stopAll());
+    services.current = { AWSStepFunctions: stepFunctions as never, AWSEvents: eventBridge as never, AmazonSQS: sqs as never };
+
+    const stopScheduler = startScheduler(eventBridge.scheduledRules(), clock, (rule) => eventBridge.runScheduledRule(rule));
+    cleanup.push(stopScheduler);
+
+    const keyFile = path.join(stateDir, 'issuer-key.json');
+    const audience = model.apis[0]?.audience || 'local-client';
+    const issuer = await createLocalIssuer({ issuer: LOCAL_ISSUER, audience, keyFile });
+    apiHolder.server = createApiServer({ apis: model.apis, issuer, invoke: (name, event) => lambdas.invoke(name, event), clock, log });
+    const apiPort = await listen(apiHolder.server, options.apiPort ?? 3000, 'SHOP_API_PORT');
+    cleanup.push(() => close(apiHolder.server!));
+    const apiEndpoint = `http://127.0.0.1:${apiPort}`;
+
+    const connection: ConnectionFile = { awsEndpoint, apiEndpoint, issuer: LOCAL_ISSUER, audience, keyFile };
+    writeFileSync(path.join(stateDir, 'connection.json'), `${JSON.stringify(connection, null, 2)}\n`);
+
+    return {
+      awsEndpoint,
+      apiEndpoint,
+      model,
+      clock,
+      issuer,
+      stepFunctions,
+      eventBridge,
+      sqs,
+      lambdas,
+      startupMs: Math.round(performance.now() - started),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function listen(server: http.Server, port: number, variable: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is in use: stop what uses it, or set ${variable} to another port (0 picks a free one)`) : error);
+    });
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+function close(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}

@@ -1,0 +1,214 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  GetExecutionHistoryCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderDelivered } from '../events/samples';
+import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
+import { startPlatform, type Platform } from '../infra/local/platform';
+import { defineFixtureApp } from './fixtures/fixture-app';
+
+let platform: Platform;
+let sfn: SFNClient;
+let events: EventBridgeClient;
+let dynamo: DynamoDBClient;
+let sqs: SQSClient;
+
+beforeAll(async () => {
+  platform = await startPlatform({
+    define: defineFixtureApp,
+    stage: 'fixture',
+    awsPort: 0,
+    apiPort: 0,
+    stateDir: mkdtempSync(path.join(tmpdir(), 'shop-platform-')),
+  });
+  // Real SDK clients, nothing but the endpoint changed.
+  const config = { endpoint: platform.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
+  sfn = new SFNClient(config);
+  events = new EventBridgeClient(config);
+  dynamo = new DynamoDBClient(config);
+  sqs = new SQSClient(config);
+});
+
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const machineArn = (flow: string) => platform.model.stateMachines.find((m) => m.flow === flow)!.arn;
+const recordsTable = () => platform.model.tables.find((t) => t.logicalId.startsWith('RecordsTable'))!.tableName;
+
+async function advance(seconds: number) {
+  const response = await fetch(`${platform.awsEndpoint}/_local/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: seconds }) });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { now: string };
+}
+
+async function status(executionArn: string) {
+  return (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
+}
+
+async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The token the fixture parked for one wait of one execution (as the task inbox would). */
+async function parkedToken(executionName: string, step: string): Promise<string> {
+  const item = await eventually(
+    () => dynamo.send(new GetItemCommand({ TableName: recordsTable(), Key: { pk: { S: `FIXTURE-TOKEN#${executionName}` }, sk: { S: step } } })),
+    (result) => result.Item !== undefined,
+    `the ${step} token of ${executionName}`,
+  );
+  return item.Item!.token.S!;
+}
+
+describe('the local platform, through real AWS SDK clients', () => {
+  it('lists the synthesized state machines and serves DynamoDB through the proxy', async () => {
+    const machines = await sfn.send(new ListStateMachinesCommand({}));
+    expect(machines.stateMachines?.map((m) => m.name).sort()).toEqual(['fixture-approval-fixture', 'fixture-direct-fixture', 'fixture-waits-fixture']);
+    const tables = await dynamo.send(new ListTablesCommand({}));
+    expect(tables.TableNames).toEqual(expect.arrayContaining(platform.model.tables.map((t) => t.tableName)));
+  });
+
+  it('starts a flow from an event through its rule, once per business key', async () => {
+    const detail = { ...orderDelivered, orderId: 'ORD-RULE-1' };
+    const put = await events.send(
+      new PutEventsCommand({
+        Entries: [0, 1].map(() => ({ EventBusName: EVENT_BUS_NAME, Source: 'shop.orders', DetailType: 'OrderDelivered', Detail: JSON.stringify(detail) })),
+      }),
+    );
+    expect(put.FailedEntryCount).toBe(0);
+    const executionArn = `${machineArn('fixture-approval').replace(':stateMachine:', ':execution:')}:ORD-RULE-1`;
+    await eventually(() => status(executionArn).catch(() => undefined), (s) => s === 'RUNNING', 'the execution to start');
+    await platform.clock.settle();
+    const executions = await platform.stepFunctions.ListExecutions({ stateMachineArn: machineArn('fixture-approval') });
+    expect(executions.executions.filter((e) => e.name === 'ORD-RULE-1')).toHaveLength(1);
+  });
+
+  it('treats a duplicate StartExecution as AWS does: same input returns it, other input is refused', async () => {
+    const request = { stateMachineArn: machineArn('fixture-approval'), name: 'dup-1', input: '{"orderId":"dup-1"}' };
+    const first = await sfn.send(new StartExecutionCommand(request));
+    const again = await sfn.send(new StartExecutionCommand(request));
+    expect(again.executionArn).toBe(first.executionArn);
+    await expect(sfn.send(new StartExecutionCommand({ ...request, input: '{"orderId":"other"}' }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+  });
+
+  it('continues a waitForTaskToken state on SendTaskSuccess, with a fresh token for every wait', async () => {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn('fixture-approval'), name: 'approve-all', input: '{}' }));
+    const first = await parkedToken('approve-all', 'first');
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: first, output: JSON.stringify({ by: 'alice' }) }));
+    const second = await parkedToken('approve-all', 'second');
+    expect(second).not.toBe(first);
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: first, output: '{}' }))).rejects.toThrow();
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: second, output: JSON.stringify({ by: 'bob' }) }));
+    const [a, b] = await Promise.all([parkedToken('approve-all', 'branch-a'), parkedToken('approve-all', 'branch-b')]);
+    expect(new Set([first, second, a, b]).size).toBe(4);
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: b, output: '{"branch":"b"}' }));
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: a, output: '{"branch":"a"}' }));
+    await eventually(() => status(executionArn!), (s) => s === 'SUCCEEDED', 'the execution to succeed');
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(JSON.parse(described.output!)).toMatchObject({
+      first: { by: 'alice' },
+      second: { by: 'bob' },
+      branches: [{ brancha: { branch: 'a' } }, { branchb: { branch: 'b' } }],
+    });
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    const types = history.events!.map((e) => e.type);
+    expect(types[0]).toBe('ExecutionStarted');
+    expect(types.at(-1)).toBe('ExecutionSucceeded');
+    expect(types).toContain('TaskSubmitted');
+    expect(types.indexOf('TaskStateEntered')).toBeLessThan(types.indexOf('TaskScheduled'));
+  });
+
+  it('fails the execution on SendTaskFailure with the given error', async () => {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn('fixture-approval'), name: 'reject-1', input: '{}' }));
+    const token = await parkedToken('reject-1', 'first');
+    await sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'Rejected', cause: 'not compliant' }));
+    await eventually(() => status(executionArn!), (s) => s === 'FAILED', 'the execution to fail');
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(described).toMatchObject({ error: 'Rejected', cause: 'not compliant' });
+  });
+
+  it('times a waiting task out by the virtual clock, takes the Catch branch and refuses the late token', async () => {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn('fixture-approval'), name: 'expire-1', input: '{}' }));
+    const token = await parkedToken('expire-1', 'first');
+    // Real time passes too while the test runs: stay well inside the hour, then cross it.
+    await advance(3500);
+    expect(await status(executionArn!)).toBe('RUNNING');
+    await advance(100);
+    await eventually(() => status(executionArn!), (s) => s === 'SUCCEEDED', 'the Catch branch to end the execution');
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(JSON.parse(described.output!)).toMatchObject({ outcome: 'expired', timeout: { Error: 'States.Timeout' } });
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(history.events!.some((e) => e.type === 'TaskTimedOut' && e.taskTimedOutEventDetails?.error === 'States.Timeout')).toBe(true);
+  });
+
+  it('completes a Wait of 3 days after advanceSeconds: 259200, and a TimestampPath wait at its time', async () => {
+    const start = Date.parse((await advance(0)).now);
+    const until = new Date(start + 4 * 86_400_000).toISOString();
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn('fixture-waits'), input: JSON.stringify({ until }) }));
+    await advance(259_100);
+    expect(await status(executionArn!)).toBe('RUNNING');
+    await advance(100);
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(history.events!.map((e) => e.type)).toContain('WaitStateExited');
+    expect(await status(executionArn!)).toBe('RUNNING');
+    await advance(86_400);
+    await eventually(() => status(executionArn!), (s) => s === 'SUCCEEDED', 'the waits to finish');
+  });
+
+  it('runs direct DynamoDB and EventBridge integrations, and routes the event to its rule target', async () => {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn('fixture-direct'), input: '{"id":"42","value":"hello"}' }));
+    await eventually(() => status(executionArn!), (s) => s !== 'RUNNING', 'the direct flow to finish');
+    expect(await sfn.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: 'SUCCEEDED' });
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'fixture-observed' }));
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    expect(JSON.parse(received.Messages![0].Body!)).toMatchObject({ source: 'fixture.direct', 'detail-type': 'ItemStored', detail: { value: 'hello' } });
+  });
+
+  it('puts an event it cannot deliver in the dead-letter queue', async () => {
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: EVENT_BUS_NAME, Source: 'fixture.dlq', DetailType: 'Anything', Detail: '{"n":1}' }] }));
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `${EVENT_BUS_NAME}-dlq` }));
+    const received = await eventually(
+      () => sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] })),
+      (r) => (r.Messages ?? []).length > 0,
+      'a dead letter',
+    );
+    const message = received.Messages![0];
+    expect(JSON.parse(message.Body!)).toMatchObject({ source: 'fixture.dlq', detail: { n: 1 } });
+    expect(message.MessageAttributes?.ERROR_CODE?.StringValue).toBe('NO_RESOURCE');
+  });
+
+  it('quarantines an event that fails its contract, with the reason', async () => {
+    const put = await events.send(
+      new PutEventsCommand({ Entries: [{ EventBusName: EVENT_BUS_NAME, Source: 'shop.orders', DetailType: 'OrderDelivered', Detail: '{"orderId":"ORD-BAD"}' }] }),
+    );
+    const quarantine = platform.model.tables.find((t) => t.logicalId.startsWith('QuarantineTable'))!.tableName;
+    const item = await eventually(
+      () => dynamo.send(new GetItemCommand({ TableName: quarantine, Key: { id: { S: put.Entries![0].EventId! } } })),
+      (r) => r.Item !== undefined,
+      'the quarantined event',
+    );
+    expect(item.Item!.reason.S).toBe('OrderDelivered is invalid');
+    expect(JSON.stringify(item.Item!.errors)).toContain('detail.deliveredAt');
+  });
+});
