@@ -10,6 +10,7 @@ import {
   ListStateMachinesCommand,
   SFNClient,
   SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
   TaskTimedOut,
@@ -83,7 +84,12 @@ async function parkedToken(executionName: string, step: string): Promise<string>
 describe('the local platform, through real AWS SDK clients', () => {
   it('lists the synthesized state machines and serves DynamoDB through the proxy', async () => {
     const machines = await sfn.send(new ListStateMachinesCommand({}));
-    expect(machines.stateMachines?.map((m) => m.name).sort()).toEqual(['fixture-approval-fixture', 'fixture-direct-fixture', 'fixture-waits-fixture']);
+    expect(machines.stateMachines?.map((m) => m.name).sort()).toEqual([
+      'fixture-approval-fixture',
+      'fixture-direct-fixture',
+      'fixture-heartbeat-fixture',
+      'fixture-waits-fixture',
+    ]);
     const tables = await dynamo.send(new ListTablesCommand({}));
     expect(tables.TableNames).toEqual(expect.arrayContaining(platform.model.tables.map((t) => t.tableName)));
   });
@@ -162,6 +168,19 @@ describe('the local platform, through real AWS SDK clients', () => {
     expect(history.events!.some((e) => e.type === 'TaskTimedOut' && e.taskTimedOutEventDetails?.error === 'States.Timeout')).toBe(true);
   });
 
+  it('keeps a task alive while heartbeats arrive and fails it when they stop', async () => {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn('fixture-heartbeat'), name: 'beat-1', input: '{}' }));
+    const token = await parkedToken('beat-1', 'heartbeat');
+    for (let i = 0; i < 3; i++) {
+      await advance(45);
+      await sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+    }
+    expect(await status(executionArn!)).toBe('RUNNING');
+    await advance(75);
+    await eventually(() => status(executionArn!), (s) => s === 'FAILED', 'the heartbeat timeout');
+    expect(await sfn.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ error: 'States.HeartbeatTimeout' });
+  });
+
   it('completes a Wait of 3 days after advanceSeconds: 259200, and a TimestampPath wait at its time', async () => {
     const start = Date.parse((await advance(0)).now);
     const until = new Date(start + 4 * 86_400_000).toISOString();
@@ -210,5 +229,27 @@ describe('the local platform, through real AWS SDK clients', () => {
     );
     expect(item.Item!.reason.S).toBe('OrderDelivered is invalid');
     expect(JSON.stringify(item.Item!.errors)).toContain('detail.deliveredAt');
+  });
+});
+
+describe('the ops API emulation', () => {
+  const me = (token?: string) => fetch(`${platform.apiEndpoint}/me`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('refuses requests without a valid token like the JWT authorizer', async () => {
+    expect((await me()).status).toBe(401);
+    expect((await me('not-a-jwt')).status).toBe(401);
+    const valid = await platform.issuer.mint({ user: 'mallory', groups: ['finance'] });
+    const [header, payload] = valid.split('.');
+    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), 'cognito:groups': ['ops-lead'] })).toString('base64url');
+    expect((await me(`${header}.${forgedPayload}.${valid.split('.')[2]}`)).status).toBe(401);
+  });
+
+  it('passes the verified user and roles to the handler, until the token expires on the virtual clock', async () => {
+    const token = await platform.issuer.mint({ user: 'alice', groups: ['aftersales', 'finance'], expiresInSeconds: 3600, now: new Date(platform.clock.now()) });
+    const response = await me(token);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ user: 'alice', roles: [{ role: 'aftersales' }, { role: 'finance' }] });
+    await advance(3601);
+    expect((await me(token)).status).toBe(401);
   });
 });

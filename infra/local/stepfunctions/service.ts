@@ -351,6 +351,9 @@ export class LocalStepFunctions {
     };
     let rejectOnHeartbeat!: (error: Error) => void;
     const heartbeatLost = new Promise<never>((_, reject) => (rejectOnHeartbeat = reject));
+    // Either may settle after nobody listens any more (the call failed, the execution closed).
+    callback.catch(() => undefined);
+    heartbeatLost.catch(() => undefined);
     this.tasks.set(token, task);
     await this.clock.track(callIntegration(spec.resource, replaceString(payload, execution.tokenPlaceholder, token), this.integrations));
     history.submitted();

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { JavaMissingError } from './dynamodb-local';
+import { LOCAL_STAGE, defineLocalApp } from './local-app';
+import { DEFAULT_STATE_DIR, startPlatform } from './platform';
+
+const program = new Command('npm start --')
+  .description('Runs the platform on this machine: the synthesized CDK app behind AWS-compatible endpoints, with a virtual clock.')
+  .option('--aws-port <port>', 'AWS-compatible endpoint port (env SHOP_AWS_PORT; 0 picks a free one)', process.env.SHOP_AWS_PORT ?? '4566')
+  .option('--api-port <port>', 'ops API port (env SHOP_API_PORT; 0 picks a free one)', process.env.SHOP_API_PORT ?? '3000')
+  .option('--persist', 'keep DynamoDB data in .local/dynamodb between runs (default: in memory)', false)
+  .option('--quiet', 'do not print the platform log', false)
+  .parse();
+
+const options = program.opts<{ awsPort: string; apiPort: string; persist: boolean; quiet: boolean }>();
+const log = options.quiet ? () => undefined : (line: string) => console.log(`  ${line}`);
+
+try {
+  const platform = await startPlatform({
+    define: defineLocalApp,
+    stage: LOCAL_STAGE,
+    awsPort: port(options.awsPort, 'SHOP_AWS_PORT'),
+    apiPort: port(options.apiPort, 'SHOP_API_PORT'),
+    persistDir: options.persist ? path.join(DEFAULT_STATE_DIR, 'dynamodb') : undefined,
+    log,
+  });
+  const { model } = platform;
+  console.log(`AWS endpoint   ${platform.awsEndpoint}   (EventBridge, Step Functions, DynamoDB, SQS: set endpoint on any AWS SDK client)`);
+  console.log(`ops API        ${platform.apiEndpoint}   (Authorization: Bearer $(npm run -s ops -- token --user you --groups ops-lead | tail -1))`);
+  console.log(`virtual clock  ${platform.awsEndpoint}/_local/clock   (GET it; POST {"advanceSeconds": N}; or npm run ops -- clock advance 3d)`);
+  console.log(
+    `serving        ${model.stateMachines.length} state machines, ${model.functions.length} functions, ${model.rules.length} rules, ` +
+      `${model.tables.length} tables, ${model.apis.flatMap((a) => a.routes).length} API routes; data ${options.persist ? 'kept in .local/dynamodb' : 'in memory'}`,
+  );
+  console.log(`ready: started in ${(platform.startupMs / 1000).toFixed(1)} s; Ctrl-C stops`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping`);
+    await platform.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+} catch (error) {
+  if (error instanceof JavaMissingError) console.error(`cannot start: ${error.message}`);
+  else console.error(`cannot start: ${process.env.DEBUG ? (error as Error).stack : (error as Error).message}`);
+  process.exit(1);
+}
+
+function port(value: string, variable: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
+    console.error(`${variable} / port option must be a port number from 0 to 65535 (got "${value}")`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
