@@ -19,6 +19,8 @@ import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderDelivered } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
+import { formatReport, runDemo } from '../infra/local/demo/run-demo';
+import type { DemoScenario } from '../infra/local/demo/scenario';
 import { startPlatform, type Platform } from '../infra/local/platform';
 import { defineFixtureApp } from './fixtures/fixture-app';
 
@@ -251,5 +253,48 @@ describe('the ops API emulation', () => {
     expect(await response.json()).toMatchObject({ user: 'alice', roles: [{ role: 'aftersales' }, { role: 'finance' }] });
     await advance(3601);
     expect((await me(token)).status).toBe(401);
+  });
+});
+
+describe('the demo runner', () => {
+  const approvals: DemoScenario = {
+    flow: 'fixture-approval',
+    title: 'one order approved at every step, one left to expire',
+    steps: 3,
+    async run(demo) {
+      await demo.putEvent('shop.orders', 'OrderDelivered', { ...orderDelivered, orderId: 'ORD-DEMO-1' });
+      await demo.putEvent('shop.orders', 'OrderDelivered', { ...orderDelivered, orderId: 'ORD-DEMO-2' });
+      demo.step('two deliveries');
+      for (const step of ['first', 'second', 'branch-a', 'branch-b']) {
+        await sfn.send(new SendTaskSuccessCommand({ taskToken: await parkedToken('ORD-DEMO-1', step), output: '{"ok":true}' }));
+      }
+      demo.step('approved ORD-DEMO-1');
+      await parkedToken('ORD-DEMO-2', 'first');
+      await demo.advance(2 * 3600);
+      demo.step('two hours later');
+      return [
+        { flow: 'fixture-approval', businessKey: 'ORD-DEMO-1', story: 'approved at every step', expected: { status: 'SUCCEEDED' } },
+        { flow: 'fixture-approval', businessKey: 'ORD-DEMO-2', story: 'nobody answered', expected: { status: 'SUCCEEDED', result: { outcome: 'expired' } } },
+      ];
+    },
+  };
+
+  it('plays scenarios, counts their steps and passes when every instance ends as expected', async () => {
+    const steps: string[] = [];
+    const report = await runDemo(platform, [approvals], (label) => steps.push(label));
+    expect(formatReport(report)).toContain('2 of 2 flow instances reached their expected end state');
+    expect(report.ok).toBe(true);
+    expect(steps).toEqual(['two deliveries', 'approved ORD-DEMO-1', 'two hours later']);
+  });
+
+  it('fails, naming the instance and the difference, when an instance ends elsewhere', async () => {
+    const wrong: DemoScenario = {
+      ...approvals,
+      steps: 0,
+      run: async () => [{ flow: 'fixture-approval', businessKey: 'ORD-DEMO-2', story: 'claims approval', expected: { status: 'SUCCEEDED', result: { outcome: 'approved' } } }],
+    };
+    const report = await runDemo(platform, [wrong]);
+    expect(report.ok).toBe(false);
+    expect(formatReport(report)).toMatch(/ORD-DEMO-2 .*FAIL: outcome is "expired", expected "approved"/);
   });
 });

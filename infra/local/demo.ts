@@ -1,0 +1,40 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import { LOCAL_STAGE, defineLocalApp } from './local-app';
+import { startPlatform } from './platform';
+import { formatReport, runDemo } from './demo/run-demo';
+import { DEMO_SCENARIOS } from './demo/scenarios';
+
+/**
+ * `npm run demo`: boots a private platform (free ports, data in memory), plays the scripted day,
+ * prints a table per flow and exits 0 only when every instance reached its expected end state.
+ */
+const platform = await startPlatform({
+  define: defineLocalApp,
+  stage: LOCAL_STAGE,
+  awsPort: 0,
+  apiPort: 0,
+  stateDir: mkdtempSync(path.join(tmpdir(), 'shop-demo-')),
+});
+let exitCode = 1;
+try {
+  console.log(`platform ready in ${(platform.startupMs / 1000).toFixed(1)} s (${platform.awsEndpoint}, ops API ${platform.apiEndpoint})`);
+  if (DEMO_SCENARIOS.length === 0) {
+    console.log('No flow is deployed yet: the demo has nothing to play. Each flow adds its scenario to infra/local/demo/scenarios.ts.');
+    exitCode = 0;
+  } else {
+    const total = DEMO_SCENARIOS.reduce((sum, s) => sum + s.steps, 0);
+    const bar = new cliProgress.SingleBar({ format: 'demo day {bar} {value}/{total} steps | {label}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 }, cliProgress.Presets.shades_classic);
+    bar.start(total, 0, { label: 'starting' });
+    const report = await runDemo(platform, DEMO_SCENARIOS, (label) => bar.increment({ label }));
+    bar.update(total, { label: 'done' });
+    bar.stop();
+    console.log(formatReport(report));
+    exitCode = report.ok ? 0 : 1;
+  }
+} finally {
+  await platform.stop();
+}
+process.exit(exitCode);

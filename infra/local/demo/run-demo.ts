@@ -1,0 +1,136 @@
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { isDeepStrictEqual } from 'node:util';
+import { executionNameFor } from '../../../functions/intake/rules';
+import { EVENT_BUS_NAME } from '../../aws/stacks/bus-stack';
+import type { Platform } from '../platform';
+import type { DemoContext, DemoInstance, DemoScenario, FlowState } from './scenario';
+
+export interface InstanceReport extends DemoInstance {
+  actual: FlowState | undefined;
+  ok: boolean;
+  problem?: string;
+}
+
+export interface DemoReport {
+  ok: boolean;
+  scenarios: Array<{ flow: string; title: string; instances: InstanceReport[]; error?: string }>;
+}
+
+/** Runs the scenarios one after another and checks every instance reached its expected end. */
+export async function runDemo(platform: Platform, scenarios: DemoScenario[], onStep: (label: string) => void = () => undefined): Promise<DemoReport> {
+  const context = demoContext(platform, onStep);
+  const report: DemoReport = { ok: true, scenarios: [] };
+  for (const scenario of scenarios) {
+    try {
+      const instances = await scenario.run(context);
+      const checked = await Promise.all(instances.map((instance) => check(context, instance)));
+      report.scenarios.push({ flow: scenario.flow, title: scenario.title, instances: checked });
+      if (checked.some((i) => !i.ok)) report.ok = false;
+    } catch (error) {
+      report.ok = false;
+      report.scenarios.push({ flow: scenario.flow, title: scenario.title, instances: [], error: (error as Error).message });
+    }
+  }
+  return report;
+}
+
+async function check(context: DemoContext, instance: DemoInstance): Promise<InstanceReport> {
+  const actual =
+    instance.expected.status === 'RUNNING'
+      ? await context.flowState(instance.flow, instance.businessKey)
+      : await context.waitFor(instance.flow, instance.businessKey).catch(() => undefined);
+  const problems: string[] = [];
+  if (!actual) problems.push('no such flow instance');
+  else if (actual.status !== instance.expected.status) problems.push(`status ${actual.status}, expected ${instance.expected.status}`);
+  for (const [field, value] of Object.entries(instance.expected.result ?? {})) {
+    const got = (actual?.output as Record<string, unknown> | undefined)?.[field];
+    if (!isDeepStrictEqual(got, value)) problems.push(`${field} is ${JSON.stringify(got)}, expected ${JSON.stringify(value)}`);
+  }
+  return { ...instance, actual, ok: problems.length === 0, ...(problems.length ? { problem: problems.join('; ') } : {}) };
+}
+
+export function demoContext(platform: Platform, onStep: (label: string) => void): DemoContext {
+  const config = { endpoint: platform.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' } };
+  const sfn = new SFNClient(config);
+  const events = new EventBridgeClient(config);
+  const dynamo = new DynamoDBClient(config);
+
+  const flowState = async (flow: string, businessKey: string): Promise<FlowState | undefined> => {
+    const machine = platform.model.stateMachines.find((m) => m.flow === flow);
+    if (!machine) throw new Error(`no state machine runs flow ${flow}`);
+    const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${executionNameFor(businessKey)}`;
+    try {
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return { status: described.status!, output: described.output ? JSON.parse(described.output) : undefined };
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return undefined;
+      throw error;
+    }
+  };
+
+  return {
+    platform,
+    sfn,
+    events,
+    dynamo,
+    flowState,
+    async putEvent(source, detailType, detail) {
+      const result = await events.send(
+        new PutEventsCommand({ Entries: [{ EventBusName: EVENT_BUS_NAME, Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }] }),
+      );
+      if (result.FailedEntryCount) throw new Error(`${detailType} was refused: ${result.Entries?.[0]?.ErrorMessage}`);
+      await platform.clock.settle();
+    },
+    async api(method, path, as, body) {
+      const token = await platform.issuer.mint({ user: as.user, groups: as.groups, now: new Date(platform.clock.now()) });
+      const response = await fetch(`${platform.apiEndpoint}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async advance(seconds) {
+      await platform.clock.advance(seconds);
+    },
+    async waitFor(flow, businessKey, status) {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const state = await flowState(flow, businessKey);
+        if (state && (status ? state.status === status : state.status !== 'RUNNING')) return state;
+        if (Date.now() > deadline) throw new Error(`${flow} ${businessKey} did not reach ${status ?? 'an end'} (now ${state?.status ?? 'not started'})`);
+        await platform.clock.settle();
+      }
+    },
+    step: onStep,
+  };
+}
+
+/** One table per flow: instance, story, expected, actual, verdict. */
+export function formatReport(report: DemoReport): string {
+  const lines: string[] = [];
+  for (const scenario of report.scenarios) {
+    lines.push('', `${scenario.flow}: ${scenario.title}`);
+    if (scenario.error) lines.push(`  FAILED before checking: ${scenario.error}`);
+    const rows = scenario.instances.map((i) => [
+      i.businessKey,
+      i.story,
+      i.expected.status,
+      i.actual?.status ?? '-',
+      i.ok ? 'ok' : `FAIL: ${i.problem}`,
+    ]);
+    lines.push(...table(['instance', 'story', 'expected', 'actual', 'verdict'], rows));
+  }
+  const total = report.scenarios.flatMap((s) => s.instances);
+  lines.push('', `${total.filter((i) => i.ok).length} of ${total.length} flow instances reached their expected end state${report.ok ? '' : ' — demo FAILED'}`);
+  return lines.join('\n');
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => `  ${cells.map((cell, c) => cell.padEnd(widths[c])).join('  ')}`.trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
