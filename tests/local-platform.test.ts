@@ -1,12 +1,15 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DynamoDBClient, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   GetExecutionHistoryCommand,
+  ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
   SendTaskFailureCommand,
@@ -24,7 +27,9 @@ import type { DemoScenario } from '../infra/local/demo/scenario';
 import { startPlatform, type Platform } from '../infra/local/platform';
 import { defineFixtureApp } from './fixtures/fixture-app';
 
+const execFileAsync = promisify(execFile);
 let platform: Platform;
+let stateDir: string;
 let sfn: SFNClient;
 let events: EventBridgeClient;
 let dynamo: DynamoDBClient;
@@ -36,7 +41,7 @@ beforeAll(async () => {
     stage: 'fixture',
     awsPort: 0,
     apiPort: 0,
-    stateDir: mkdtempSync(path.join(tmpdir(), 'shop-platform-')),
+    stateDir: (stateDir = mkdtempSync(path.join(tmpdir(), 'shop-platform-'))),
   });
   // Real SDK clients, nothing but the endpoint changed.
   const config = { endpoint: platform.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
@@ -107,8 +112,8 @@ describe('the local platform, through real AWS SDK clients', () => {
     const executionArn = `${machineArn('fixture-approval').replace(':stateMachine:', ':execution:')}:ORD-RULE-1`;
     await eventually(() => status(executionArn).catch(() => undefined), (s) => s === 'RUNNING', 'the execution to start');
     await platform.clock.settle();
-    const executions = await platform.stepFunctions.ListExecutions({ stateMachineArn: machineArn('fixture-approval') });
-    expect(executions.executions.filter((e) => e.name === 'ORD-RULE-1')).toHaveLength(1);
+    const executions = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn('fixture-approval') }));
+    expect(executions.executions!.filter((e) => e.name === 'ORD-RULE-1')).toHaveLength(1);
   });
 
   it('treats a duplicate StartExecution as AWS does: same input returns it, other input is refused', async () => {
@@ -253,6 +258,21 @@ describe('the ops API emulation', () => {
     expect(await response.json()).toMatchObject({ user: 'alice', roles: [{ role: 'aftersales' }, { role: 'finance' }] });
     await advance(3601);
     expect((await me(token)).status).toBe(401);
+  });
+});
+
+describe('the ops CLI', () => {
+  const ops = (...args: string[]) =>
+    execFileAsync('npm', ['run', '-s', 'ops', '--', ...args], { env: { ...process.env, SHOP_STATE_DIR: stateDir } }).then((r) => r.stdout.trim().split('\n'));
+
+  it('mints a token the running platform accepts, and moves its clock', async () => {
+    const token = (await ops('token', '--user', 'carol', '--groups', 'cs-agent')).at(-1)!;
+    const response = await fetch(`${platform.apiEndpoint}/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await response.json()).toMatchObject({ user: 'carol', roles: [{ role: 'cs-agent' }] });
+    const before = platform.clock.now();
+    const [line] = await ops('clock', 'advance', '2h');
+    expect(line).toMatch(/^now \S+ \(moved 2h\)$/);
+    expect(platform.clock.now() - before).toBeGreaterThanOrEqual(2 * 3600_000);
   });
 });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { LocalIssuer } from './auth';
 import type { VirtualClock } from './clock';
+import { readBody } from './http-util';
 import { buildEventV2, httpErrorBody, matchRoute, toHttpResponse, wwwAuthenticate, type HttpRoute } from './http-api';
 import type { LocalApi } from './model';
 
@@ -30,7 +31,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
 }
 
 async function serve(request: http.IncomingMessage, response: http.ServerResponse, routes: HttpRoute[], options: ApiServerOptions) {
-  const body = await readAll(request);
+  const body = await readBody(request);
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = request.method ?? 'GET';
   const match = matchRoute(routes, method, url.pathname);
@@ -73,13 +74,4 @@ async function serve(request: http.IncomingMessage, response: http.ServerRespons
 function send(response: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(body);
-}
-
-function readAll(request: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }

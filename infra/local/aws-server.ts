@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { AwsServiceError } from './aws-error';
 import type { VirtualClock } from './clock';
+import { readBody } from './http-util';
 
 /** A service answering `X-Amz-Target: <Prefix>.<Action>` with `Action(request)`. */
 export type ServiceApi = Record<string, unknown>;
@@ -15,7 +16,6 @@ export interface AwsServerOptions {
 }
 
 const DYNAMODB_PREFIX = 'DynamoDB_20120810';
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
  * The one AWS-compatible endpoint: requests are routed by their `X-Amz-Target` header, so AWS SDK
@@ -92,24 +92,6 @@ async function proxy(request: http.IncomingMessage, body: Buffer, response: http
   });
   response.writeHead(upstream.status, out);
   response.end(payload);
-}
-
-function readBody(request: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }
 
 function sendAwsError(response: http.ServerResponse, contentType: string, error: AwsServiceError) {
