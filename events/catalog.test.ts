@@ -78,6 +78,7 @@ const required: Record<string, string[]> = {
   ],
   ReturnReceived: ['refundId', 'receivedAt'],
   ComplaintFiled: ['complaintId', 'orderId', 'memberId', 'text', 'filedAt'],
+  TaskEscalated: ['taskId', 'kind', 'flow', 'businessKey', 'escalationLevel', 'role', 'dueAt', 'escalatedAt'],
 };
 
 /** Optional fields the catalog names (`?`), with a wrongly typed value for each. */
@@ -250,6 +251,7 @@ describe('catalog', () => {
       'shop.aftersales@RefundRequested',
       'shop.aftersales@ReturnReceived',
       'shop.aftersales@ComplaintFiled',
+      'shop.workflows@TaskEscalated',
     ]);
     for (const contract of catalog) expect(Object.values(sources)).toContain(contract.source);
   });

@@ -6,6 +6,7 @@ import { OrderShipped } from './order-shipped';
 import { RefundRequested } from './refund-requested';
 import { ReturnReceived } from './return-received';
 import { StockReceived } from './stock-received';
+import { TaskEscalated } from './task-escalated';
 
 export { sources, type Source } from './sources';
 
@@ -19,6 +20,7 @@ export const catalog = [
   RefundRequested,
   ReturnReceived,
   ComplaintFiled,
+  TaskEscalated,
 ] as const;
 
 export type CatalogContract = (typeof catalog)[number];

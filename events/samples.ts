@@ -96,6 +96,18 @@ export const complaintFiled = {
 } satisfies z.input<typeof ComplaintFiledDetail>;
 
 /** By detail-type, for table-driven tests and the demo. */
+/** The stock-out contact for that order was not answered within its hour. */
+export const taskEscalated = {
+  taskId: '01JD3K9Q7X2V5M8N4P6R0S1T2W',
+  kind: 'stock-out-contact',
+  flow: 'stock-out',
+  businessKey: 'ORD-20261123-0001',
+  escalationLevel: 1,
+  role: 'ops-lead',
+  dueAt: '2026-11-23T04:30:00Z',
+  escalatedAt: '2026-11-23T03:30:00Z',
+};
+
 export const samples = {
   ListingSubmitted: listingSubmitted,
   OrderPlaced: orderPlaced,
@@ -105,4 +117,5 @@ export const samples = {
   RefundRequested: refundRequested,
   ReturnReceived: returnReceived,
   ComplaintFiled: complaintFiled,
+  TaskEscalated: taskEscalated,
 } as const;

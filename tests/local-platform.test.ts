@@ -95,6 +95,7 @@ describe('the local platform, through real AWS SDK clients', () => {
       'fixture-approval-fixture',
       'fixture-direct-fixture',
       'fixture-heartbeat-fixture',
+      'fixture-review-fixture',
       'fixture-waits-fixture',
     ]);
     const tables = await dynamo.send(new ListTablesCommand({}));

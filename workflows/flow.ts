@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import type { EventContract } from '../events/define';
 import { repoPath } from '../infra/aws/paths';
 import { WorkflowFunction } from '../infra/aws/workflow-function';
+import type { HumanTaskFunctions } from './human-task';
 
 /** Flow names are part of the public contract (ops API paths, CLI). */
 export type FlowName = 'listing-review' | 'order-routing' | 'stock-out' | 'refund' | 'member-callback' | (string & {});
@@ -29,6 +30,8 @@ export interface FlowResources {
   bus: IEventBus;
   deadLetters: IQueue;
   tables: { tasks: ITable; records: ITable; idempotency: ITable; quarantine: ITable };
+  /** The functions behind every human step (see HumanTask). */
+  humanTasks: HumanTaskFunctions;
 }
 
 export interface FlowStateMachineProps {
@@ -50,6 +53,8 @@ export interface FlowStateMachineProps {
  */
 export class FlowStateMachine extends StateMachine {
   readonly flow: FlowName;
+  /** The fixed name (`<flow>-<stage>`), so other stacks can name it without a reference. */
+  readonly name: string;
 
   constructor(scope: Construct, id: string, props: FlowStateMachineProps) {
     const logs = new LogGroup(scope, `${id}Logs`, {
@@ -65,6 +70,7 @@ export class FlowStateMachine extends StateMachine {
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
     });
     this.flow = props.flow;
+    this.name = `${props.flow}-${props.stage}`;
     (this.node.defaultChild as CfnStateMachine).addMetadata(FLOW_METADATA, props.flow);
   }
 }

@@ -1,4 +1,5 @@
-import { Validations, type App, type Stack } from 'aws-cdk-lib';
+import { Validations, type App, type CfnElement, type Stack } from 'aws-cdk-lib';
+import { WorkflowFunction } from './workflow-function';
 import cdkNag from 'cdk-nag';
 
 /** Runs the AWS Solutions checks on synth; an unacknowledged finding fails it. */
@@ -23,5 +24,14 @@ export function acknowledgeNagFindings(stacks: Stack[]): void {
         reason: 'X-Ray PutTraceSegments/PutTelemetryRecords and states:SendTask* support no resource-level permissions.',
       },
     );
+      // Step Functions' Lambda integration grants invoking any version of the function (`<arn>:*`).
+    for (const fn of stack.node.findAll().filter((c): c is WorkflowFunction => c instanceof WorkflowFunction)) {
+      if (fn.stack !== stack) continue;
+      const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnElement);
+      Validations.of(stack).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason: 'A flow may invoke any version of its own function; the grant names that one function.',
+      });
+    }
   }
 }

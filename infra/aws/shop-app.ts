@@ -18,12 +18,16 @@ export function defineShopApp(app: App, { stage, flows, checks = true }: ShopApp
   const prefix = `Shop-${stage}`;
   const data = new DataStack(app, `${prefix}-Data`, { stage });
   const bus = new BusStack(app, `${prefix}-Bus`);
-  const api = new ApiStack(app, `${prefix}-Api`, { stage });
   // CloudFormation rejects a stack with no resources: the flows stack exists once a flow does.
   const workflows =
     flows.length > 0
       ? new WorkflowsStack(app, `${prefix}-Workflows`, { stage, data, bus: bus.bus, deadLetters: bus.deadLetters }, flows)
       : undefined;
+  const api = new ApiStack(app, `${prefix}-Api`, {
+    stage,
+    tables: data,
+    stateMachineNames: new Map([...(workflows?.stateMachines ?? [])].map(([flow, machine]) => [flow, machine.name])),
+  });
   if (checks) {
     addNagChecks(app);
     acknowledgeNagFindings(workflows ? [data, bus, api, workflows] : [data, bus, api]);

@@ -8,6 +8,7 @@ import { Pass, StateMachine, DefinitionBody, CustomState, QueryLanguage } from '
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../shared/roles';
 import { conventionViolations } from './conventions';
+import { FIXTURE_FLOWS } from '../../tests/fixtures/fixture-app';
 import { ALL_FLOWS } from './flows';
 import { defineShopApp } from './shop-app';
 import { EVENT_BUS_NAME } from './stacks/bus-stack';
@@ -79,6 +80,15 @@ describe('the production app', () => {
     expect(groups.sort()).toEqual([...ROLES].sort());
     api.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
   });
+});
+
+describe('the building blocks flows are made of', () => {
+  it('FlowTrigger, FlowStateMachine and HumanTask pass cdk-nag and the conventions', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const { workflows, api } = defineShopApp(app, { stage: 'blocks', flows: FIXTURE_FLOWS });
+    app.synth();
+    for (const stack of [workflows!, api]) expect(conventionViolations(Template.fromStack(stack).toJSON())).toEqual([]);
+  }, 120_000);
 });
 
 describe('the convention check itself', () => {

@@ -4,10 +4,15 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Architecture, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { REPO_ROOT } from './paths';
+import { indexesOf } from './table-indexes';
+
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 /** Template metadata keys the local platform reads to run a function from its TypeScript source. */
 export const ENTRY_METADATA = 'shop:entry';
@@ -61,11 +66,15 @@ export class WorkflowFunction extends NodejsFunction {
     resource.addMetadata(HANDLER_METADATA, props.handler ?? 'handler');
   }
 
-  /** Sets `envName` to the table's name and grants the access, in one call. */
+  /** Sets `envName` to the table's name and grants the access, on the table and each of its indexes by name. */
   bindTable(envName: string, table: ITable, access: 'read' | 'readWrite' = 'readWrite'): this {
     this.addEnvironment(envName, table.tableName);
-    if (access === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: access === 'read' ? TABLE_READ : [...TABLE_READ, ...TABLE_WRITE],
+        resources: [table.tableArn, ...indexesOf(table).map((index) => `${table.tableArn}/index/${index}`)],
+      }),
+    );
     return this;
   }
 
@@ -75,16 +84,9 @@ export class WorkflowFunction extends NodejsFunction {
     return this;
   }
 
-  /** Lets the function answer waiting executions (SendTaskSuccess/Failure/Heartbeat). */
-  bindTaskCallbacks(stateMachine: IStateMachine): this {
-    stateMachine.grantTaskResponse(this);
-    return this;
-  }
-
-  bindStateMachine(envName: string, stateMachine: IStateMachine, access: 'start' | 'read' = 'start'): this {
+  bindStateMachine(envName: string, stateMachine: IStateMachine): this {
     this.addEnvironment(envName, stateMachine.stateMachineArn);
-    if (access === 'start') stateMachine.grantStartExecution(this);
-    stateMachine.grantRead(this);
+    stateMachine.grantStartExecution(this);
     return this;
   }
 }

@@ -1,4 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { ArnFormat, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { repoPath } from '../paths';
 import { OpsApi } from '../ops-api';
@@ -6,18 +9,67 @@ import { WorkflowFunction } from '../workflow-function';
 
 export interface ApiStackProps extends StackProps {
   stage: string;
+  tables: { tasks: ITable; records: ITable; quarantine: ITable };
+  /** The flows the API answers for: flow name → state machine name. */
+  stateMachineNames: Map<string, string>;
 }
 
+/** The ops API and its handlers: the human-task inbox, flow lookups, reports. */
 export class ApiStack extends Stack {
   readonly opsApi: OpsApi;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     this.opsApi = new OpsApi(this, 'OpsApi', { stage: props.stage });
+    // ARNs from the machines' fixed names, not cross-stack references: the grants stay exact and
+    // readable, and deploying the API never waits on an export of the workflows stack.
+    const arn = (resource: string, resourceName: string) =>
+      this.formatArn({ service: 'states', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const machines = [...props.stateMachineNames];
+    const flowArns = this.toJsonString(Object.fromEntries(machines.map(([flow, name]) => [flow, arn('stateMachine', name)])));
+    const handler = (id: string, entry: string, description: string) =>
+      new WorkflowFunction(this, id, {
+        entry: repoPath(entry),
+        description,
+        environment: { FLOW_STATE_MACHINES: flowArns },
+      })
+        .bindTable('TASKS_TABLE', props.tables.tasks)
+        .bindTable('RECORDS_TABLE', props.tables.records, 'read')
+        .bindTable('QUARANTINE_TABLE', props.tables.quarantine, 'read');
+
     const whoami = new WorkflowFunction(this, 'WhoAmI', {
       entry: repoPath('functions/ops-api/whoami/handler.ts'),
       description: 'GET /me: the caller and their roles',
     });
     this.opsApi.addRoute('GET /me', whoami);
+
+    const tasks = handler('TasksApi', 'functions/ops-api/tasks/handler.ts', 'The human-task inbox: list, show, claim, release, complete');
+    if (machines.length > 0) {
+      tasks.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          resources: machines.map(([, name]) => arn('stateMachine', name)),
+        }),
+      );
+    }
+    for (const route of ['GET /tasks', 'GET /tasks/{taskId}', 'POST /tasks/{taskId}/claim', 'POST /tasks/{taskId}/release', 'POST /tasks/{taskId}/complete'] as const) {
+      this.opsApi.addRoute(route, tasks);
+    }
+
+    const flows = handler('FlowsApi', 'functions/ops-api/flows/handler.ts', 'GET /flows/{flow}/{businessKey}: where a flow instance stands');
+    if (machines.length > 0) {
+      const executions = machines.map(([, name]) => arn('execution', `${name}:*`));
+      flows.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: executions }));
+      for (const [, name] of machines) {
+        Validations.of(flows).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
+          reason: 'Reads the executions of one flow; execution ARNs are only known as the machine name plus the execution name.',
+        });
+      }
+    }
+    this.opsApi.addRoute('GET /flows/{flow}/{businessKey}', flows);
+
+    const reports = handler('ReportsApi', 'functions/ops-api/reports/handler.ts', 'GET /reports/{name}: SLA breaches, quarantined events');
+    this.opsApi.addRoute('GET /reports/{name}', reports);
   }
 }

@@ -1,6 +1,7 @@
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { registerIndex } from '../table-indexes';
 
 export interface DataStackProps extends StackProps {
   stage: string;
@@ -36,13 +37,15 @@ export class DataStack extends Stack {
         timeToLiveAttribute,
         removalPolicy,
       });
-    const index = (target: Table, indexName: string, partitionKey: string, sortKey: string) =>
+    const index = (target: Table, indexName: string, partitionKey: string, sortKey: string) => {
       target.addGlobalSecondaryIndex({
         indexName,
         partitionKey: { name: partitionKey, type: AttributeType.STRING },
         sortKey: { name: sortKey, type: AttributeType.STRING },
         projectionType: ProjectionType.ALL,
       });
+      registerIndex(target, indexName);
+    };
 
     this.tasks = table('TasksTable', 'taskId', undefined, 'expiresAt');
     index(this.tasks, 'byStatus', 'status', 'dueAt');

@@ -2,7 +2,8 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { FlowResources } from '../../../workflows/flow';
+import { FlowStateMachine, type FlowResources } from '../../../workflows/flow';
+import { HumanTaskFunctions } from '../../../workflows/human-task';
 import type { DataStack } from './data-stack';
 
 export interface WorkflowsStackProps extends StackProps {
@@ -28,7 +29,14 @@ export class WorkflowsStack extends Stack {
       // Imported, so rule targets do not write the bus stack's queue policy (see BusStack).
       deadLetters: Queue.fromQueueArn(this, 'DeadLetters', props.deadLetters.queueArn),
       tables: { tasks, records, idempotency, quarantine },
+      humanTasks: new HumanTaskFunctions(this, 'HumanTasks', { tasks, records, bus: props.bus }),
     };
     for (const addFlow of flows) addFlow(this, this.resources);
+  }
+
+  /** Every flow's state machine, by flow name: the ops API answers for these. */
+  get stateMachines(): Map<string, FlowStateMachine> {
+    const machines = this.node.findAll().filter((c): c is FlowStateMachine => c instanceof FlowStateMachine);
+    return new Map(machines.map((m) => [m.flow, m]));
   }
 }

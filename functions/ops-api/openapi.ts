@@ -1,0 +1,308 @@
+import { z } from 'zod';
+import { ROLE_DESCRIPTIONS, ROLES } from '../../shared/roles';
+import packageJson from '../../package.json' with { type: 'json' };
+import {
+  AllowedOutcome,
+  CompleteTaskBody,
+  ErrorResponse,
+  FlowStatus,
+  FlowView,
+  ListTasksQuery,
+  ListTasksResponse,
+  ReleaseTaskBody,
+  Role,
+  SlaReport,
+  TaskDetail,
+  TaskHistoryEntry,
+  TaskStatus,
+  TaskSummary,
+} from './schemas';
+
+/**
+ * The ops API as an OpenAPI 3.1 document, generated from the zod schemas the handlers validate
+ * with (`schemas.ts`), so the document cannot drift from the code. `npm run openapi` writes it to
+ * `docs/openapi.json`; openapi.test.ts fails when that file is stale.
+ */
+
+/** Where `npm run openapi` writes the document (committed). */
+export const OPENAPI_FILE = 'docs/openapi.json';
+
+const TARGET = 'draft-2020-12';
+const ref = (id: string) => `#/components/schemas/${id}`;
+
+/** `GET /me`; the handler (whoami/handler.ts) builds it from ROLE_DESCRIPTIONS. */
+const MeResponse = z.object({
+  user: z.string().describe('user name from the token'),
+  roles: z.array(z.object({ role: Role, description: z.string() })).describe("the token's ops roles, with what each may do"),
+});
+
+/** Flow names of architecture.md; `GET /flows/{flow}/…` answers 404 for a flow not deployed yet. */
+const FLOW_NAMES = ['listing-review', 'order-routing', 'stock-out', 'refund', 'member-callback'] as const;
+
+/** Reports with a response schema, served by `GET /reports/{name}`. */
+const REPORTS: Record<string, { id: string; summary: string }> = {
+  sla: { id: 'SlaReport', summary: 'Open and SLA-breached (past due) tasks per kind' },
+};
+
+/** Response shapes, converted together so they refer to each other by `$ref` (output types). */
+const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
+  AllowedOutcome,
+  ErrorResponse,
+  FlowStatus,
+  FlowView,
+  ListTasksResponse,
+  MeResponse,
+  Role,
+  SlaReport,
+  TaskDetail,
+  TaskHistoryEntry,
+  TaskStatus,
+  TaskSummary,
+};
+
+/** Request bodies: what a client may send (input types, unknown keys allowed and ignored). */
+const REQUEST_SCHEMAS: Record<string, z.ZodType> = { CompleteTaskBody, ReleaseTaskBody };
+
+type JsonSchema = Record<string, unknown>;
+
+/** A converted schema without the keys that belong to a standalone document, not a component. */
+function component(schema: JsonSchema): JsonSchema {
+  const { $schema: _schema, $id: _id, ...rest } = schema;
+  if ('$defs' in rest) throw new Error('a component schema has $defs: give the shared part an id in RESPONSE_SCHEMAS');
+  return rest;
+}
+
+function componentSchemas(): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(RESPONSE_SCHEMAS)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { target: TARGET, io: 'output', uri: ref });
+  const all: Record<string, JsonSchema> = {};
+  for (const id of Object.keys(RESPONSE_SCHEMAS)) all[id] = component(schemas[id] as JsonSchema);
+  for (const [id, schema] of Object.entries(REQUEST_SCHEMAS)) all[id] = component(z.toJSONSchema(schema, { target: TARGET, io: 'input' }) as JsonSchema);
+  return Object.fromEntries(Object.keys(all).sort().map((id) => [id, all[id]]));
+}
+
+/** Query parameters from a zod object: one per field; a field that is a named component refers to it. */
+function queryParameters(query: z.ZodObject, descriptions: Record<string, string>): JsonSchema[] {
+  return Object.entries(query.shape).map(([name, field]) => {
+    const inner = field instanceof z.ZodOptional ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+    const named = Object.entries(RESPONSE_SCHEMAS).find(([, schema]) => schema === inner)?.[0];
+    const schema = named ? { $ref: ref(named) } : component(z.toJSONSchema(inner, { target: TARGET, io: 'input' }) as JsonSchema);
+    return { name, in: 'query', required: !(field instanceof z.ZodOptional), description: descriptions[name], schema };
+  });
+}
+
+const ERRORS = {
+  400: ['BadRequest', 'The request failed validation; `errors` names each field and what is wrong with it.'],
+  401: ['Unauthorized', 'No token, or the token is invalid or expired.'],
+  403: ['Forbidden', "The token's roles may not do this (or, for a four-eyes task, the same person decided earlier)."],
+  404: ['NotFound', 'No such task, flow instance or report.'],
+  409: ['Conflict', 'The decision lost a race: the task was claimed or completed by someone else, or expired.'],
+} as const;
+type ErrorStatus = keyof typeof ERRORS;
+
+interface OperationSpec {
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  parameters?: JsonSchema[];
+  body?: { id: string; required: boolean };
+  ok: { id: string; description: string };
+  errors: ErrorStatus[];
+}
+
+function operation(spec: OperationSpec): JsonSchema {
+  const responses: Record<string, JsonSchema> = {
+    200: { description: spec.ok.description, content: { 'application/json': { schema: { $ref: ref(spec.ok.id) } } } },
+  };
+  for (const status of spec.errors) responses[status] = { $ref: `#/components/responses/${ERRORS[status][0]}` };
+  return {
+    operationId: spec.operationId,
+    tags: [spec.tag],
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    ...(spec.parameters ? { parameters: spec.parameters } : {}),
+    ...(spec.body
+      ? { requestBody: { required: spec.body.required, content: { 'application/json': { schema: { $ref: ref(spec.body.id) } } } } }
+      : {}),
+    responses,
+  };
+}
+
+const taskIdParameter = { name: 'taskId', in: 'path', required: true, description: 'opaque task id (ULID)', schema: { type: 'string', minLength: 1 } };
+
+function paths(): Record<string, JsonSchema> {
+  const reportPaths = Object.fromEntries(
+    Object.entries(REPORTS).map(([name, report]) => [
+      `/reports/${name}`,
+      {
+        get: operation({
+          operationId: `get${report.id}`,
+          tag: 'reports',
+          summary: report.summary,
+          description: `One of the reports served by \`GET /reports/{name}\` (name \`${name}\`).`,
+          ok: { id: report.id, description: 'the report, computed now' },
+          errors: [401, 403],
+        }),
+      },
+    ]),
+  );
+  return {
+    '/tasks': {
+      get: operation({
+        operationId: 'listTasks',
+        tag: 'tasks',
+        summary: 'List human tasks',
+        description: 'Filters combine; results are paged: pass the `nextToken` of one page to get the next.',
+        parameters: queryParameters(ListTasksQuery, {
+          status: 'only tasks in this status',
+          kind: 'only tasks of this kind',
+          role: 'only tasks for this role',
+          businessKey: 'only tasks of this business key (orderId, refundId, listingId, memberId)',
+          limit: 'page size (1–100)',
+          nextToken: 'from the previous page',
+        }),
+        ok: { id: 'ListTasksResponse', description: 'one page of tasks' },
+        errors: [400, 401, 403],
+      }),
+    },
+    '/tasks/{taskId}': {
+      parameters: [taskIdParameter],
+      get: operation({
+        operationId: 'getTask',
+        tag: 'tasks',
+        summary: 'One task: what to decide, allowed outcomes, due time, escalation level, history',
+        ok: { id: 'TaskDetail', description: 'the task' },
+        errors: [401, 403, 404],
+      }),
+    },
+    '/tasks/{taskId}/claim': {
+      parameters: [taskIdParameter],
+      post: operation({
+        operationId: 'claimTask',
+        tag: 'tasks',
+        summary: 'Take a task',
+        description: 'Only a caller with the task\'s role may claim it; 409 when someone else holds it or it is no longer open.',
+        ok: { id: 'TaskDetail', description: 'the task, claimed by the caller' },
+        errors: [401, 403, 404, 409],
+      }),
+    },
+    '/tasks/{taskId}/release': {
+      parameters: [taskIdParameter],
+      post: operation({
+        operationId: 'releaseTask',
+        tag: 'tasks',
+        summary: 'Give a claimed task back to its role',
+        body: { id: 'ReleaseTaskBody', required: false },
+        ok: { id: 'TaskDetail', description: 'the task, open again' },
+        errors: [400, 401, 403, 404, 409],
+      }),
+    },
+    '/tasks/{taskId}/complete': {
+      parameters: [taskIdParameter],
+      post: operation({
+        operationId: 'completeTask',
+        tag: 'tasks',
+        summary: 'Decide a task',
+        description:
+          'The outcome must be one of the task\'s `allowedOutcomes`; `reason` and `data` are validated per task kind (`reasonRequired`, `dataSchema`). ' +
+          'Exactly one completion wins: a concurrent or late one gets 409, and so does one that arrives after the flow stopped waiting.',
+        body: { id: 'CompleteTaskBody', required: true },
+        ok: { id: 'TaskDetail', description: 'the task, completed with the decision' },
+        errors: [400, 401, 403, 404, 409],
+      }),
+    },
+    '/flows/{flow}/{businessKey}': {
+      parameters: [
+        { name: 'flow', in: 'path', required: true, description: 'flow name', schema: { type: 'string', enum: [...FLOW_NAMES] } },
+        { name: 'businessKey', in: 'path', required: true, description: "the flow's business key (e.g. the refundId of a refund flow)", schema: { type: 'string', minLength: 1 } },
+      ],
+      get: operation({
+        operationId: 'getFlow',
+        tag: 'flows',
+        summary: 'Where a flow instance stands: status, current step, steps so far, result',
+        ok: { id: 'FlowView', description: 'the flow instance' },
+        errors: [401, 403, 404],
+      }),
+    },
+    ...reportPaths,
+    '/me': {
+      get: operation({
+        operationId: 'whoAmI',
+        tag: 'identity',
+        summary: 'The caller and the roles the token carries',
+        ok: { id: 'MeResponse', description: 'the caller' },
+        errors: [401],
+      }),
+    },
+  };
+}
+
+function errorResponses(): Record<string, JsonSchema> {
+  const examples: Record<ErrorStatus, z.infer<typeof ErrorResponse>> = {
+    400: { message: 'body is invalid', errors: [{ field: 'outcome', message: 'outcome is required' }] },
+    401: { message: 'Unauthorized' },
+    403: { message: 'task 01JQ8Z6W3D5V0K2M7N4P9R1S3T needs the role finance' },
+    404: { message: 'no task 01JQ8Z6W3D5V0K2M7N4P9R1S3T' },
+    409: { message: 'task is claimed by bob' },
+  };
+  return Object.fromEntries(
+    (Object.keys(ERRORS) as unknown as ErrorStatus[]).map((status) => [
+      ERRORS[status][0],
+      { description: ERRORS[status][1], content: { 'application/json': { schema: { $ref: ref('ErrorResponse') }, example: examples[status] } } },
+    ]),
+  );
+}
+
+function description(): string {
+  const roles = ROLES.map((role) => `| \`${role}\` | ${ROLE_DESCRIPTIONS[role]} |`).join('\n');
+  return [
+    'Human tasks of the shop workflows (approve, inspect, contact), where flow instances stand, and reports.',
+    '',
+    'Every route needs `Authorization: Bearer <JWT>`: a Cognito access token in AWS, a local token from',
+    '`npm run ops -- token --user U --groups a,b` on the local platform. Without a valid token: 401.',
+    "Roles come from the token's groups claim (`cognito:groups`); a role that may not act gets 403, and",
+    'a decision that lost a race gets 409. Task ids are opaque; Step Functions task tokens never appear',
+    'in a response.',
+    '',
+    '| role | may |',
+    '|---|---|',
+    roles,
+  ].join('\n');
+}
+
+/** The OpenAPI 3.1 document of the ops API; the same object on every call. */
+export function openApiDocument(): object {
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: { title: 'Shop workflows ops API', version: packageJson.version, description: description() },
+    servers: [
+      { url: 'http://127.0.0.1:3000', description: 'local platform (npm start; SHOP_API_PORT moves it)' },
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: 'AWS (the ApiUrl output of the Api stack)',
+        variables: { apiId: { default: 'apiId' }, region: { default: 'us-east-1' } },
+      },
+    ],
+    security: [{ cognito: [] }],
+    tags: [
+      { name: 'tasks', description: 'the human-task inbox' },
+      { name: 'flows', description: 'flow instances by business key' },
+      { name: 'reports', description: 'read-only summaries' },
+      { name: 'identity', description: 'who the token says you are' },
+    ],
+    paths: paths(),
+    components: {
+      schemas: componentSchemas(),
+      responses: errorResponses(),
+      securitySchemes: { cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito access token (local issuer on the local platform)' } },
+    },
+  };
+}
+
+/** The file content: 2-space JSON with a trailing newline. */
+export function renderOpenApi(): string {
+  return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+}

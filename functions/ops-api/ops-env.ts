@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineEnv } from '../../shared/env';
+
+export const opsEnv = defineEnv(
+  z.object({
+    TASKS_TABLE: z.string().min(1),
+    RECORDS_TABLE: z.string().min(1),
+    QUARANTINE_TABLE: z.string().min(1),
+    /** `{"refund": "arn:aws:states:…"}`: the flows the API answers for. */
+    FLOW_STATE_MACHINES: z
+      .string()
+      .default('{}')
+      .transform((text, ctx) => {
+        try {
+          return z.record(z.string(), z.string()).parse(JSON.parse(text));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object of flow name to state machine ARN' });
+          return z.NEVER;
+        }
+      }),
+  }),
+);

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { ROLES } from '../../shared/roles';
+
+/**
+ * Request and response shapes of the ops API: the handlers validate with them and the OpenAPI
+ * document is generated from them, so the two cannot drift apart.
+ */
+export const TaskStatus = z.enum(['open', 'claimed', 'completed', 'expired']);
+export const Role = z.enum(ROLES);
+
+export const TaskSummary = z.object({
+  taskId: z.string().describe('opaque id (ULID)'),
+  kind: z.string(),
+  flow: z.string(),
+  businessKey: z.string(),
+  summary: z.string().describe('what to decide; never personal data'),
+  role: Role,
+  status: TaskStatus,
+  dueAt: z.string().describe('ISO-8601 UTC'),
+  escalationLevel: z.number().int(),
+  claimedBy: z.string().optional(),
+});
+
+export const TaskHistoryEntry = z.object({
+  type: z.enum(['created', 'claimed', 'released', 'escalated', 'completed', 'expired', 'reopened']),
+  actor: z.string(),
+  at: z.string(),
+  reason: z.string().optional(),
+  outcome: z.string().optional(),
+  level: z.number().int().optional(),
+  role: z.string().optional(),
+});
+
+export const AllowedOutcome = z.object({
+  name: z.string(),
+  reasonRequired: z.boolean().optional(),
+  dataSchema: z.record(z.string(), z.unknown()).optional().describe('JSON Schema the outcome data must satisfy'),
+});
+
+export const TaskDetail = TaskSummary.extend({
+  allowedOutcomes: z.array(AllowedOutcome),
+  history: z.array(TaskHistoryEntry),
+  decision: z
+    .object({ outcome: z.string(), reason: z.string().optional(), data: z.record(z.string(), z.unknown()).optional(), decidedBy: z.string(), decidedAt: z.string() })
+    .optional(),
+});
+
+export const ListTasksQuery = z.object({
+  status: TaskStatus.optional(),
+  kind: z.string().min(1).optional(),
+  role: Role.optional(),
+  businessKey: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1, 'limit must be at least 1').max(100, 'limit must be at most 100').optional(),
+  nextToken: z.string().min(1).optional(),
+});
+
+export const ListTasksResponse = z.object({ items: z.array(TaskSummary), nextToken: z.string().optional() });
+
+export const CompleteTaskBody = z.object({
+  outcome: z.string({ error: 'outcome is required' }).min(1, 'outcome must not be empty'),
+  reason: z.string().max(2000, 'reason must be at most 2000 characters').optional(),
+  data: z.record(z.string(), z.unknown(), { error: 'data must be an object' }).optional(),
+});
+
+export const ReleaseTaskBody = z.object({ reason: z.string().max(2000).optional() });
+
+export const FlowStatus = z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
+
+export const FlowView = z.object({
+  flow: z.string(),
+  businessKey: z.string(),
+  status: FlowStatus,
+  currentStep: z.string().optional(),
+  startedAt: z.string(),
+  stoppedAt: z.string().optional(),
+  steps: z.array(z.object({ name: z.string(), enteredAt: z.string(), exitedAt: z.string().optional() })),
+  result: z.unknown().optional().describe("the flow's final output"),
+  error: z.string().optional(),
+});
+
+export const SlaReport = z.object({
+  generatedAt: z.string(),
+  kinds: z.array(z.object({ kind: z.string(), open: z.number().int(), breached: z.number().int(), oldestDueAt: z.string().optional() })),
+});
+
+export const ErrorResponse = z.object({
+  message: z.string(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
+
+export type TaskSummary = z.infer<typeof TaskSummary>;
+export type TaskDetail = z.infer<typeof TaskDetail>;
+export type FlowView = z.infer<typeof FlowView>;

@@ -1,0 +1,89 @@
+import { SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut, InvalidToken } from '@aws-sdk/client-sfn';
+import { stepFunctions } from '../../../shared/aws';
+import { nowIso } from '../../../shared/clock';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../shared/errors';
+import { apiHandler, json, parseJsonBody, type ApiEvent, type Caller } from '../../../shared/http';
+import { logger } from '../../../shared/logger';
+import type { TaskRecord } from '../../../shared/tasks/model';
+import { TaskRepository } from '../../../shared/tasks/repository';
+import { canAct, fourEyesViolation, validateCompletion } from '../../../shared/tasks/rules';
+import { toFieldErrors } from '../../../shared/validation';
+import { CompleteTaskBody, ListTasksQuery, ReleaseTaskBody } from '../schemas';
+import { opsEnv } from '../ops-env';
+import { toDetail, toSummary } from './views';
+import type { z } from 'zod';
+
+const repository = () => new TaskRepository({ tasksTable: opsEnv().TASKS_TABLE, recordsTable: opsEnv().RECORDS_TABLE });
+
+/** `/tasks` routes of the ops API: list, show, claim, release, complete. */
+export const handler = apiHandler(async (event, caller) => {
+  if (caller.roles.length === 0) throw new ForbiddenError('you have no ops role');
+  const tasks = repository();
+  switch (event.routeKey) {
+    case 'GET /tasks': {
+      const query = parse(ListTasksQuery, event.queryStringParameters ?? {}, 'query');
+      const page = await tasks.list(query);
+      return json(200, { items: page.items.map(toSummary), ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
+    }
+    case 'GET /tasks/{taskId}':
+      return json(200, toDetail(await load(tasks, event)));
+    case 'POST /tasks/{taskId}/claim': {
+      const task = await authorized(tasks, event, caller);
+      return json(200, toDetail(await tasks.claim(task.taskId, caller.user, nowIso())));
+    }
+    case 'POST /tasks/{taskId}/release': {
+      const task = await authorized(tasks, event, caller);
+      const body = parse(ReleaseTaskBody, parseJsonBody(event), 'body');
+      return json(200, toDetail(await tasks.release(task.taskId, caller.user, body.reason, nowIso())));
+    }
+    case 'POST /tasks/{taskId}/complete':
+      return json(200, toDetail(await complete(tasks, event, caller)));
+    default:
+      throw new NotFoundError(`no route ${event.routeKey}`);
+  }
+});
+
+/**
+ * Exactly one completion wins (a conditional write); only then is the waiting flow told. If the
+ * flow stopped waiting meanwhile (its SLA passed), the task is marked expired and the caller
+ * hears 409, so nobody believes a decision took effect when it did not.
+ */
+async function complete(tasks: TaskRepository, event: ApiEvent, caller: Caller): Promise<TaskRecord> {
+  const task = await authorized(tasks, event, caller);
+  const body = parse(CompleteTaskBody, parseJsonBody(event), 'body');
+  validateCompletion(task, body);
+  if (task.fourEyes) {
+    const earlier = (await tasks.decisionsFor(task.businessKey, task.flow)).filter((t) => t.taskId !== task.taskId);
+    const violation = fourEyesViolation(task, caller.user, earlier);
+    if (violation) throw new ForbiddenError(violation);
+  }
+  const completed = await tasks.complete(task.taskId, caller.user, body, nowIso());
+  try {
+    await stepFunctions().send(new SendTaskSuccessCommand({ taskToken: completed.taskToken, output: JSON.stringify(completed.decision) }));
+  } catch (error) {
+    if (!(error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken)) throw error;
+    await tasks.markExpired(task.taskId, completed.tokenVersion, 'the flow stopped waiting before the decision arrived', nowIso());
+    throw new ConflictError('the flow stopped waiting for this task (its SLA passed); the task is expired and your decision was not applied');
+  }
+  logger.info('task completed', { taskId: task.taskId, kind: task.kind, outcome: body.outcome, by: caller.user });
+  return completed;
+}
+
+async function load(tasks: TaskRepository, event: ApiEvent): Promise<TaskRecord> {
+  const taskId = event.pathParameters?.taskId ?? '';
+  const task = await tasks.get(taskId);
+  if (!task) throw new NotFoundError(`no task ${taskId}`);
+  return task;
+}
+
+async function authorized(tasks: TaskRepository, event: ApiEvent, caller: Caller): Promise<TaskRecord> {
+  const task = await load(tasks, event);
+  if (!canAct(task, caller.roles)) throw new ForbiddenError(`task ${task.taskId} needs the role ${task.role}`);
+  return task;
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(`${where} is invalid`, toFieldErrors(result.error));
+  return result.data;
+}
