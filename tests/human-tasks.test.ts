@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +33,7 @@ beforeAll(async () => {
     stage: 'fixture',
     awsPort: 0,
     apiPort: 0,
-    stateDir: mkdtempSync(path.join(tmpdir(), 'shop-tasks-')),
+    stateDir: (stateDir = mkdtempSync(path.join(tmpdir(), 'shop-tasks-'))),
   });
   const config = { endpoint: platform.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
   sfn = new SFNClient(config);
@@ -42,6 +44,16 @@ afterAll(async () => {
   await platform?.stop();
   for (const undo of restore) undo();
 });
+
+const execFileAsync = promisify(execFile);
+let stateDir: string;
+
+/** The ops CLI against this platform (it finds it through the state directory). */
+async function ops(...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync('npm', ['run', '-s', 'ops', '--', ...args], { env: { ...process.env, SHOP_STATE_DIR: stateDir } });
+  responses.push(stdout);
+  return stdout;
+}
 
 type As = { user: string; roles: Role[] } | { token: string } | undefined;
 
@@ -229,6 +241,19 @@ describe('the human-task inbox', () => {
     const row = report.kinds.find((k: any) => k.kind === 'fixture-review');
     expect(row.open).toBeGreaterThanOrEqual(1);
     expect(row.breached).toBeLessThan(row.open);
+  });
+
+  it('works from the ops CLI: list, show, complete, and see the flow move on', async () => {
+    await startCase('case-cli');
+    const { taskId } = await taskOf('case-cli', 'fixture-review');
+    const listed = await ops('tasks', 'list', '--business-key', 'case-cli', '--as', 'amy:aftersales');
+    expect(listed).toContain(taskId);
+    const json = JSON.parse(await ops('--json', 'tasks', 'list', '--business-key', 'case-cli', '--as', 'amy:aftersales'));
+    expect(json.items).toMatchObject([{ taskId, status: 'open' }]);
+    expect(await ops('tasks', 'show', taskId, '--as', 'amy:aftersales')).toMatch(/reject.*reason required/);
+    await ops('tasks', 'complete', taskId, '--outcome', 'reject', '--reason', 'not eligible', '--as', 'amy:aftersales');
+    await flow('case-cli', 'SUCCEEDED');
+    expect(await ops('flows', 'show', 'fixture-review', 'case-cli', '--as', 'amy:aftersales')).toMatch(/SUCCEEDED[\s\S]*not eligible/);
   });
 
   it('never lets a task token out: not in a response, not in a log line', async () => {
