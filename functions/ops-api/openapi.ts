@@ -9,6 +9,8 @@ import {
   FlowView,
   ListTasksQuery,
   ListTasksResponse,
+  MeResponse,
+  QuarantineReport,
   ReleaseTaskBody,
   Role,
   SlaReport,
@@ -30,18 +32,13 @@ export const OPENAPI_FILE = 'docs/openapi.json';
 const TARGET = 'draft-2020-12';
 const ref = (id: string) => `#/components/schemas/${id}`;
 
-/** `GET /me`; the handler (whoami/handler.ts) builds it from ROLE_DESCRIPTIONS. */
-const MeResponse = z.object({
-  user: z.string().describe('user name from the token'),
-  roles: z.array(z.object({ role: Role, description: z.string() })).describe("the token's ops roles, with what each may do"),
-});
-
 /** Flow names of architecture.md; `GET /flows/{flow}/…` answers 404 for a flow not deployed yet. */
 const FLOW_NAMES = ['listing-review', 'order-routing', 'stock-out', 'refund', 'member-callback'] as const;
 
 /** Reports with a response schema, served by `GET /reports/{name}`. */
 const REPORTS: Record<string, { id: string; summary: string }> = {
   sla: { id: 'SlaReport', summary: 'Open and SLA-breached (past due) tasks per kind' },
+  quarantine: { id: 'QuarantineReport', summary: 'Events quarantined in the last 7 days, per source and type, with the latest reason' },
 };
 
 /** Response shapes, converted together so they refer to each other by `$ref` (output types). */
@@ -52,6 +49,7 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   FlowView,
   ListTasksResponse,
   MeResponse,
+  QuarantineReport,
   Role,
   SlaReport,
   TaskDetail,

@@ -83,6 +83,19 @@ export const SlaReport = z.object({
   kinds: z.array(z.object({ kind: z.string(), open: z.number().int(), breached: z.number().int(), oldestDueAt: z.string().optional() })),
 });
 
+export const QuarantineReport = z.object({
+  generatedAt: z.string(),
+  days: z.number().int(),
+  events: z.array(
+    z.object({ source: z.string(), detailType: z.string(), count: z.number().int(), latestReason: z.string(), latestAt: z.string() }),
+  ),
+});
+
+export const MeResponse = z.object({
+  user: z.string().describe('user name from the token'),
+  roles: z.array(z.object({ role: Role, description: z.string() })).describe("the token's ops roles, with what each may do"),
+});
+
 export const ErrorResponse = z.object({
   message: z.string(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
