@@ -1,15 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalIssuer } from '../infra/local/auth';
-import { LOCAL_ISSUER, startPlatform, type Platform } from '../infra/local/platform';
+import { LOCAL_ISSUER, type Platform } from '../infra/local/platform';
+import { opsCli, startFixturePlatform, tableName } from './support';
 import { ROLES, type Role } from '../shared/roles';
-import { defineFixtureApp } from './fixtures/fixture-app';
 
 let platform: Platform;
 let sfn: SFNClient;
@@ -28,16 +23,7 @@ beforeAll(async () => {
     }) as typeof stream.write;
     restore.push(() => (stream.write = write));
   }
-  platform = await startPlatform({
-    define: defineFixtureApp,
-    stage: 'fixture',
-    awsPort: 0,
-    apiPort: 0,
-    stateDir: (stateDir = mkdtempSync(path.join(tmpdir(), 'shop-tasks-'))),
-  });
-  const config = { endpoint: platform.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
-  sfn = new SFNClient(config);
-  dynamo = new DynamoDBClient(config);
+  ({ platform, stateDir, sfn, dynamo } = await startFixturePlatform());
 });
 
 afterAll(async () => {
@@ -45,12 +31,11 @@ afterAll(async () => {
   for (const undo of restore) undo();
 });
 
-const execFileAsync = promisify(execFile);
 let stateDir: string;
 
 /** The ops CLI against this platform (it finds it through the state directory). */
 async function ops(...args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync('npm', ['run', '-s', 'ops', '--', ...args], { env: { ...process.env, SHOP_STATE_DIR: stateDir } });
+  const stdout = await opsCli(stateDir, ...args);
   responses.push(stdout);
   return stdout;
 }
@@ -257,7 +242,7 @@ describe('the human-task inbox', () => {
   });
 
   it('never lets a task token out: not in a response, not in a log line', async () => {
-    const scan = await dynamo.send(new ScanCommand({ TableName: platform.model.tables.find((t) => t.logicalId.startsWith('TasksTable'))!.tableName }));
+    const scan = await dynamo.send(new ScanCommand({ TableName: tableName(platform, 'TasksTable') }));
     const tokens = (scan.Items ?? []).map((item) => item.taskToken?.S).filter((t): t is string => Boolean(t));
     expect(tokens.length).toBeGreaterThan(5);
     const everything = [...printed, ...responses].join('\n');

@@ -1,8 +1,3 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { DynamoDBClient, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
@@ -24,10 +19,9 @@ import { orderDelivered } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
 import { formatReport, runDemo } from '../infra/local/demo/run-demo';
 import type { DemoScenario } from '../infra/local/demo/scenario';
-import { startPlatform, type Platform } from '../infra/local/platform';
-import { defineFixtureApp } from './fixtures/fixture-app';
+import type { Platform } from '../infra/local/platform';
+import { eventually, opsCli, startFixturePlatform, tableName } from './support';
 
-const execFileAsync = promisify(execFile);
 let platform: Platform;
 let stateDir: string;
 let sfn: SFNClient;
@@ -36,19 +30,8 @@ let dynamo: DynamoDBClient;
 let sqs: SQSClient;
 
 beforeAll(async () => {
-  platform = await startPlatform({
-    define: defineFixtureApp,
-    stage: 'fixture',
-    awsPort: 0,
-    apiPort: 0,
-    stateDir: (stateDir = mkdtempSync(path.join(tmpdir(), 'shop-platform-'))),
-  });
   // Real SDK clients, nothing but the endpoint changed.
-  const config = { endpoint: platform.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
-  sfn = new SFNClient(config);
-  events = new EventBridgeClient(config);
-  dynamo = new DynamoDBClient(config);
-  sqs = new SQSClient(config);
+  ({ platform, stateDir, sfn, events, dynamo, sqs } = await startFixturePlatform());
 });
 
 afterAll(async () => {
@@ -56,7 +39,7 @@ afterAll(async () => {
 });
 
 const machineArn = (flow: string) => platform.model.stateMachines.find((m) => m.flow === flow)!.arn;
-const recordsTable = () => platform.model.tables.find((t) => t.logicalId.startsWith('RecordsTable'))!.tableName;
+const recordsTable = () => tableName(platform, 'RecordsTable');
 
 async function advance(seconds: number) {
   const response = await fetch(`${platform.awsEndpoint}/_local/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: seconds }) });
@@ -66,16 +49,6 @@ async function advance(seconds: number) {
 
 async function status(executionArn: string) {
   return (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
-}
-
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** The token the fixture parked for one wait of one execution (as the task inbox would). */
@@ -229,7 +202,7 @@ describe('the local platform, through real AWS SDK clients', () => {
     const put = await events.send(
       new PutEventsCommand({ Entries: [{ EventBusName: EVENT_BUS_NAME, Source: 'shop.orders', DetailType: 'OrderDelivered', Detail: '{"orderId":"ORD-BAD"}' }] }),
     );
-    const quarantine = platform.model.tables.find((t) => t.logicalId.startsWith('QuarantineTable'))!.tableName;
+    const quarantine = tableName(platform, 'QuarantineTable');
     const item = await eventually(
       () => dynamo.send(new GetItemCommand({ TableName: quarantine, Key: { id: { S: put.Entries![0].EventId! } } })),
       (r) => r.Item !== undefined,
@@ -263,8 +236,7 @@ describe('the ops API emulation', () => {
 });
 
 describe('the ops CLI', () => {
-  const ops = (...args: string[]) =>
-    execFileAsync('npm', ['run', '-s', 'ops', '--', ...args], { env: { ...process.env, SHOP_STATE_DIR: stateDir } }).then((r) => r.stdout.trim().split('\n'));
+  const ops = (...args: string[]) => opsCli(stateDir, ...args).then((stdout) => stdout.trim().split('\n'));
 
   it('mints a token the running platform accepts, and moves its clock', async () => {
     const token = (await ops('token', '--user', 'carol', '--groups', 'cs-agent')).at(-1)!;

@@ -1,9 +1,9 @@
-import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { isDeepStrictEqual } from 'node:util';
 import { executionNameFor } from '../../../functions/intake/rules';
 import { EVENT_BUS_NAME } from '../../aws/stacks/bus-stack';
+import { localClients } from '../clients';
 import type { Platform } from '../platform';
 import type { DemoContext, DemoInstance, DemoScenario, FlowState } from './scenario';
 
@@ -52,10 +52,7 @@ async function check(context: DemoContext, instance: DemoInstance): Promise<Inst
 }
 
 export function demoContext(platform: Platform, onStep: (label: string) => void): DemoContext {
-  const config = { endpoint: platform.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' } };
-  const sfn = new SFNClient(config);
-  const events = new EventBridgeClient(config);
-  const dynamo = new DynamoDBClient(config);
+  const { sfn, events, dynamo } = localClients(platform.awsEndpoint);
 
   const flowState = async (flow: string, businessKey: string): Promise<FlowState | undefined> => {
     const machine = platform.model.stateMachines.find((m) => m.flow === flow);

@@ -1,0 +1,15 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+/** Real AWS SDK clients for a local platform: nothing but the endpoint (and dummy credentials) set. */
+export function localClients(endpoint: string) {
+  const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  return {
+    sfn: new SFNClient(config),
+    events: new EventBridgeClient(config),
+    dynamo: new DynamoDBClient(config),
+    sqs: new SQSClient(config),
+  };
+}

@@ -1,0 +1,40 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { localClients } from '../infra/local/clients';
+import { startPlatform, type Platform } from '../infra/local/platform';
+import { defineFixtureApp } from './fixtures/fixture-app';
+
+const execFileAsync = promisify(execFile);
+
+/** A platform serving the fixture flows on free ports, its state directory, and SDK clients for it. */
+export async function startFixturePlatform() {
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'shop-platform-'));
+  const platform = await startPlatform({ define: defineFixtureApp, stage: 'fixture', awsPort: 0, apiPort: 0, stateDir });
+  return { platform, stateDir, ...localClients(platform.awsEndpoint) };
+}
+
+/** Runs the ops CLI against the platform that wrote `stateDir`; resolves with its stdout. */
+export async function opsCli(stateDir: string, ...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync('npm', ['run', '-s', 'ops', '--', ...args], { env: { ...process.env, SHOP_STATE_DIR: stateDir } });
+  return stdout;
+}
+
+export function tableName(platform: Platform, logicalIdPrefix: string): string {
+  const table = platform.model.tables.find((t) => t.logicalId.startsWith(logicalIdPrefix));
+  if (!table) throw new Error(`no table ${logicalIdPrefix}* in the model`);
+  return table.tableName;
+}
+
+/** Polls `read` (real time) until `accept` says yes; fails naming what it waited for. */
+export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
