@@ -156,7 +156,14 @@ describe('the human-task inbox', () => {
     expect((await api('POST', `/tasks/${second.taskId}/complete`, as('bob', 'finance'), { outcome: 'approve' })).status).toBe(200);
     const done = await flow('case-4eyes', 'SUCCEEDED');
     expect(done.result).toMatchObject({ first: { outcome: 'approve', decidedBy: 'alice', data: { note: 'looks fine' } }, second: { outcome: 'approve', decidedBy: 'bob' } });
-    expect(done.steps.map((s: any) => s.name)).toEqual(['First review', 'First approved?', 'Second review', 'Reviewed']);
+    expect(done.steps.map((s: any) => s.name)).toEqual([
+      'First review: open',
+      'First review',
+      'First approved?',
+      'Second review: open',
+      'Second review',
+      'Reviewed',
+    ]);
   });
 
   it('lets exactly one of 20 parallel completions win; the rest get 409', async () => {
@@ -182,8 +189,12 @@ describe('the human-task inbox', () => {
     const escalated = await taskOf('case-esc', 'fixture-review');
     expect(escalated).toMatchObject({ taskId: task.taskId, role: 'ops-lead', escalationLevel: 1, status: 'open' });
     expect((await api('POST', `/tasks/${task.taskId}/claim`, as('amy', 'aftersales'))).status).toBe(403);
+    // The escalated level has its own SLA (2 h): one more hour is not enough to expire it.
+    expect(Date.parse(escalated.dueAt) - platform.clock.now()).toBeGreaterThan(7000_000);
     const event = platform.eventBridge.archive('shop-platform').find((e) => e['detail-type'] === 'TaskEscalated' && e.detail.taskId === task.taskId);
     expect(event?.detail).toMatchObject({ kind: 'fixture-review', escalationLevel: 1, role: 'ops-lead' });
+    await advance(3600);
+    expect((await flow('case-esc')).status).toBe('RUNNING');
     await advance(3600 + 60);
     const done = await flow('case-esc', 'SUCCEEDED');
     expect(done.result.first).toMatchObject({ outcome: 'reject', reason: 'nobody decided in time', decidedBy: 'system' });
@@ -220,7 +231,8 @@ describe('the human-task inbox', () => {
     await taskOf('case-where', 'fixture-review');
     const view = await flow('case-where');
     expect(view).toMatchObject({ flow: 'fixture-review', businessKey: 'case-where', status: 'RUNNING', currentStep: 'First review' });
-    expect(view.steps[0]).toMatchObject({ name: 'First review', enteredAt: expect.any(String) });
+    expect(view.steps[1]).toMatchObject({ name: 'First review', enteredAt: expect.any(String) });
+    expect(view.steps[1].exitedAt).toBeUndefined();
     await advance(1800);
     const report = (await api('GET', '/reports/sla', lead)).body;
     const row = report.kinds.find((k: any) => k.kind === 'fixture-review');

@@ -61,8 +61,11 @@ export interface HumanTaskProps {
   summary: string;
   outcomes: Record<string, OutcomeOptions>;
   sla: Duration;
-  /** Who takes over when the SLA passes, and how many times before the default branch. */
-  escalation?: { role: Role; maxLevels: number };
+  /**
+   * Who takes over when the SLA passes, how many times before the default branch, and how long
+   * each escalated level has (default: `sla` again).
+   */
+  escalation?: { role: Role; maxLevels: number; sla?: Duration };
   /** The decision the flow continues with when nobody decided in time. */
   defaultDecision: { outcome: string; reason: string };
   /** Someone who decided an earlier task of this business key may not decide this one. */
@@ -94,19 +97,33 @@ export class HumanTask extends StateMachineFragment {
         ...(options.reasonRequired ? { reasonRequired: true } : {}),
         ...(options.data ? { dataSchema: z.toJSONSchema(options.data, { target: 'draft-2020-12' }) } : {}),
       })),
-      slaSeconds: props.sla.toSeconds(),
-      ...(props.escalation ? { escalation: props.escalation } : {}),
+      // The current level's SLA: the first one, then what the escalation returns.
+      slaSeconds: JsonPath.numberAt('$.humanTask.slaSeconds'),
+      ...(props.escalation
+        ? {
+            escalation: {
+              role: props.escalation.role,
+              maxLevels: props.escalation.maxLevels,
+              slaSeconds: (props.escalation.sla ?? props.sla).toSeconds(),
+            },
+          }
+        : {}),
       ...(props.fourEyes ? { fourEyes: true } : {}),
     };
     const step = { 'executionArn.$': '$$.Execution.Id', stepId: id, spec };
 
+    const start = new Pass(this, `${id}: open`, {
+      result: Result.fromObject({ slaSeconds: props.sla.toSeconds() }),
+      resultPath: '$.humanTask',
+    });
     const wait = new LambdaInvoke(this, id, {
       lambdaFunction: props.functions.awaitDecision,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: TaskInput.fromObject({ ...step, taskToken: JsonPath.taskToken }),
-      taskTimeout: Timeout.duration(props.sla),
+      taskTimeout: Timeout.at('$.humanTask.slaSeconds'),
       resultPath: props.resultPath,
     });
+    start.next(wait);
     const escalate = new LambdaInvoke(this, `${id}: SLA passed`, {
       lambdaFunction: props.functions.escalate,
       payload: TaskInput.fromObject(step),
@@ -120,7 +137,7 @@ export class HumanTask extends StateMachineFragment {
     wait.addCatch(escalate, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
     escalate.next(new Choice(this, `${id}: escalated?`).when(Condition.booleanEquals('$.humanTask.exhausted', true), fallBack).otherwise(wait));
 
-    this.startState = wait;
+    this.startState = start;
     this.endStates = [wait, fallBack];
   }
 }

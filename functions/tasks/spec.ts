@@ -18,7 +18,7 @@ export const TaskSpecInput = z.object({
     )
     .min(1),
   slaSeconds: z.number().int().positive(),
-  escalation: z.object({ role: z.enum(ROLES), maxLevels: z.number().int().min(0) }).optional(),
+  escalation: z.object({ role: z.enum(ROLES), maxLevels: z.number().int().min(0), slaSeconds: z.number().int().positive() }).optional(),
   fourEyes: z.boolean().optional(),
 });
 

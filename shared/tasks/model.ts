@@ -38,7 +38,7 @@ export interface TaskSpec {
   outcomes: OutcomeSpec[];
   slaSeconds: number;
   /** Role that takes over at each escalation; the flow's default branch runs past the last one. */
-  escalation?: { role: Role; maxLevels: number };
+  escalation?: { role: Role; maxLevels: number; slaSeconds?: number };
   /** Who decided an earlier level for the same business key may not decide this task. */
   fourEyes?: boolean;
 }
