@@ -79,6 +79,14 @@ const required: Record<string, string[]> = {
   ReturnReceived: ['refundId', 'receivedAt'],
   ComplaintFiled: ['complaintId', 'orderId', 'memberId', 'text', 'filedAt'],
   TaskEscalated: ['taskId', 'kind', 'flow', 'businessKey', 'escalationLevel', 'role', 'dueAt', 'escalatedAt'],
+  OrderRouted: [
+    'orderId', 'memberId', 'totalFen', 'rule', 'reason',
+    'allocations', 'allocations[0].locationId', 'allocations[0].skuId', 'allocations[0].quantity', 'highValue', 'routedAt',
+  ],
+  StockOutDetected: [
+    'orderId', 'memberId', 'placedAt', 'totalFen', 'lines', 'lines[0].skuId', 'lines[0].quantity', 'lines[0].unitPriceFen',
+    'unservedLines', 'unservedLines[0].skuId', 'unservedLines[0].quantity', 'detectedAt',
+  ],
 };
 
 /** Optional fields the catalog names (`?`), with a wrongly typed value for each. */
@@ -252,6 +260,8 @@ describe('catalog', () => {
       'shop.aftersales@ReturnReceived',
       'shop.aftersales@ComplaintFiled',
       'shop.workflows@TaskEscalated',
+      'shop.workflows@OrderRouted',
+      'shop.workflows@StockOutDetected',
     ]);
     for (const contract of catalog) expect(Object.values(sources)).toContain(contract.source);
   });

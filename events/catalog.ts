@@ -7,6 +7,8 @@ import { RefundRequested } from './refund-requested';
 import { ReturnReceived } from './return-received';
 import { StockReceived } from './stock-received';
 import { TaskEscalated } from './task-escalated';
+import { OrderRouted } from './order-routed';
+import { StockOutDetected } from './stock-out-detected';
 
 export { sources, type Source } from './sources';
 
@@ -21,6 +23,8 @@ export const catalog = [
   ReturnReceived,
   ComplaintFiled,
   TaskEscalated,
+  OrderRouted,
+  StockOutDetected,
 ] as const;
 
 export type CatalogContract = (typeof catalog)[number];

@@ -108,6 +108,27 @@ export const taskEscalated = {
   escalatedAt: '2026-11-23T03:30:00Z',
 };
 
+export const orderRouted = {
+  orderId: 'ORD-20261123-0001',
+  memberId: 'MEM-88001',
+  totalFen: 59600,
+  rule: 'nearest-store',
+  reason: 'Shipped from store ST-SH-01, 2.1 km from the customer, the nearest store within 50 km that has every item.',
+  allocations: [{ locationId: 'ST-SH-01', skuId: 'SKU-LJ-250', quantity: 2 }],
+  highValue: true,
+  routedAt: '2026-11-23T02:31:05Z',
+};
+
+export const stockOutDetected = {
+  orderId: 'ORD-20261123-0002',
+  memberId: 'MEM-88002',
+  placedAt: '2026-11-23T03:00:00Z',
+  totalFen: 29800,
+  lines: [{ skuId: 'SKU-LJ-250', quantity: 1, unitPriceFen: 29800 }],
+  unservedLines: [{ skuId: 'SKU-LJ-250', quantity: 1 }],
+  detectedAt: '2026-11-23T03:00:02Z',
+};
+
 export const samples = {
   ListingSubmitted: listingSubmitted,
   OrderPlaced: orderPlaced,
@@ -118,4 +139,6 @@ export const samples = {
   ReturnReceived: returnReceived,
   ComplaintFiled: complaintFiled,
   TaskEscalated: taskEscalated,
+  OrderRouted: orderRouted,
+  StockOutDetected: stockOutDetected,
 } as const;
