@@ -16,7 +16,8 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
   return error.issues.map((issue) => {
     const field = fieldPath(issue.path as PropertyKey[]);
-    return { field: [prefix, field].filter(Boolean).join('.') || '(root)', message: issue.message };
+    const joined = prefix && field ? `${prefix}${field.startsWith('[') ? '' : '.'}${field}` : prefix || field;
+    return { field: joined || '(root)', message: issue.message };
   });
 }
 
