@@ -6,6 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
  */
 const REDACTED_KEYS = new Set([
   'phone',
+  'phones',
   'mobile',
   'address',
   'shipto',

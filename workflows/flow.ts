@@ -17,6 +17,7 @@ import type { EventContract } from '../events/define';
 import { repoPath } from '../infra/aws/paths';
 import { WorkflowFunction } from '../infra/aws/workflow-function';
 import type { HumanTaskFunctions } from './human-task';
+import type { Notifications } from './notifications';
 
 /** Flow names are part of the public contract (ops API paths, CLI). */
 export type FlowName = 'listing-review' | 'order-routing' | 'stock-out' | 'refund' | 'member-callback' | (string & {});
@@ -32,6 +33,8 @@ export interface FlowResources {
   tables: { tasks: ITable; records: ITable; idempotency: ITable; quarantine: ITable };
   /** The functions behind every human step (see HumanTask). */
   humanTasks: HumanTaskFunctions;
+  /** Customer notifications (SNS in AWS); `bind` a function that sends any. */
+  notifications: Notifications;
 }
 
 export interface FlowStateMachineProps {

@@ -1,4 +1,6 @@
+import { orderRoutingFlow } from '../../workflows/order-routing';
+import { stockOutFlow } from '../../workflows/stock-out';
 import type { FlowFactory } from './stacks/workflows-stack';
 
 /** Every flow the platform deploys. Each flow issue adds its construct here. */
-export const ALL_FLOWS: FlowFactory[] = [];
+export const ALL_FLOWS: FlowFactory[] = [orderRoutingFlow, stockOutFlow];

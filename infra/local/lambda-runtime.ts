@@ -17,6 +17,8 @@ export interface LambdaRuntimeOptions {
   clock: VirtualClock;
   /** Variables every function gets on top of its own (endpoint override, region, credentials). */
   baseEnvironment: Record<string, string>;
+  /** Variables replaced over the template's, for services the platform does not emulate. */
+  localOverrides?: Record<string, string>;
   /** Where failed asynchronous invocations go after their retries (a DLQ's ARN). */
   sendToDeadLetter(arn: string, body: string, attributes: Record<string, string>): Promise<void>;
   log?: (line: string) => void;
@@ -116,10 +118,15 @@ export class LocalLambdas {
   private environmentOf(fn: LocalFunction): NodeJS.ProcessEnv {
     let env = this.environments.get(fn);
     if (!env) {
-      env = { ...process.env, ...this.options.baseEnvironment, ...fn.environment, ...lambdaVariables(fn) };
+      env = { ...process.env, ...this.options.baseEnvironment, ...fn.environment, ...this.localOverrides(fn), ...lambdaVariables(fn) };
       this.environments.set(fn, env);
     }
     return env;
+  }
+
+  private localOverrides(fn: LocalFunction): Record<string, string> {
+    const overrides = this.options.localOverrides ?? {};
+    return Object.fromEntries(Object.entries(overrides).filter(([name]) => name in fn.environment));
   }
 
   /** Imports the handler module once per entry, the way a warm Lambda keeps it. */

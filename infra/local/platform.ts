@@ -117,6 +117,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         AWS_SECRET_ACCESS_KEY: 'local',
         STAGE: options.stage,
       },
+      // No SNS locally: notifications are logged (without the number or the text) instead.
+      localOverrides: { NOTIFICATION_PROVIDER: 'log' },
       sendToDeadLetter: async (arn, body, attributes) => {
         await sqs.sendToArn(arn, body, attributes);
       },

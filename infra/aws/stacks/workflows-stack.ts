@@ -4,6 +4,7 @@ import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FlowStateMachine, type FlowResources } from '../../../workflows/flow';
 import { HumanTaskFunctions } from '../../../workflows/human-task';
+import { Notifications } from '../../../workflows/notifications';
 import type { DataStack } from './data-stack';
 
 export interface WorkflowsStackProps extends StackProps {
@@ -30,6 +31,7 @@ export class WorkflowsStack extends Stack {
       deadLetters: Queue.fromQueueArn(this, 'DeadLetters', props.deadLetters.queueArn),
       tables: { tasks, records, idempotency, quarantine },
       humanTasks: new HumanTaskFunctions(this, 'HumanTasks', { tasks, records, bus: props.bus }),
+      notifications: new Notifications(this, 'Notifications'),
     };
     for (const addFlow of flows) addFlow(this, this.resources);
   }

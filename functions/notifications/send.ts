@@ -1,0 +1,50 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { z } from 'zod';
+import { defineEnv } from '../../shared/env';
+import { logger } from '../../shared/logger';
+import {
+  LoggingProvider,
+  NotificationOutbox,
+  RecordsContactDirectory,
+  SnsProvider,
+  deliverPending,
+  type Notification,
+  type NotificationProvider,
+} from '../../shared/notifications/outbox';
+
+const env = defineEnv(
+  z.object({
+    RECORDS_TABLE: z.string().min(1),
+    /** `sns` in AWS (NOTIFICATION_TOPIC_ARN set); `log` on the local platform, which has no SNS. */
+    NOTIFICATION_PROVIDER: z.enum(['sns', 'log']).default('log'),
+    NOTIFICATION_TOPIC_ARN: z.string().optional(),
+  }),
+);
+
+let sns: SNSClient | undefined;
+
+function provider(): NotificationProvider {
+  const { NOTIFICATION_PROVIDER, NOTIFICATION_TOPIC_ARN } = env();
+  if (NOTIFICATION_PROVIDER === 'log') return new LoggingProvider();
+  if (!NOTIFICATION_TOPIC_ARN) throw new Error('NOTIFICATION_TOPIC_ARN is required when NOTIFICATION_PROVIDER is sns');
+  sns ??= new SNSClient(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {});
+  return new SnsProvider({ client: { publish: (input) => sns!.send(new PublishCommand(input)) }, topicArn: NOTIFICATION_TOPIC_ARN });
+}
+
+export function outbox(): NotificationOutbox {
+  return new NotificationOutbox({ table: env().RECORDS_TABLE });
+}
+
+/** Queues a notification once per key and type, then tries to send what is due right away. */
+export async function notify(notification: Notification): Promise<'queued' | 'duplicate'> {
+  const queued = await outbox().enqueue(notification);
+  await deliverDue();
+  return queued;
+}
+
+/** Sends what is due; a provider failure leaves it for the next sweep. */
+export async function deliverDue() {
+  const counts = await deliverPending({ outbox: outbox(), provider: provider(), contacts: new RecordsContactDirectory({ table: env().RECORDS_TABLE }) });
+  if (counts.sent || counts.retried || counts.failed) logger.info('notifications delivered', { ...counts });
+  return counts;
+}

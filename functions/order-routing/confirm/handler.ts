@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { addMs, HOUR } from '../../../shared/clock';
+import { nowIso } from '../../../shared/clock';
+import { taskHandler } from '../../../shared/middleware';
+import { notify } from '../../notifications/send';
+
+const Input = z.object({
+  orderId: z.string().min(1),
+  memberId: z.string().min(1),
+  lines: z.array(z.object({ skuId: z.string(), quantity: z.number().int().positive() })),
+  routing: z.object({ locationId: z.string().nullable().optional(), highValue: z.boolean() }),
+});
+
+/** Order confirmation: the items and the expected ship time (high-value orders get priority QC first). */
+export const handler = taskHandler(Input, async ({ orderId, memberId, lines, routing }) => {
+  const shipWithinHours = routing.highValue ? 48 : 24;
+  const status = await notify({
+    key: orderId,
+    type: 'order-confirmation',
+    recipient: { memberId },
+    data: { items: lines.map(({ skuId, quantity }) => ({ skuId, quantity })), expectedShipBy: addMs(nowIso(), shipWithinHours * HOUR) },
+  });
+  return { status };
+});

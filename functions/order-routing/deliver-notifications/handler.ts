@@ -1,0 +1,4 @@
+import { deliverDue } from '../../notifications/send';
+
+/** Scheduled sweep: sends notifications a provider refused earlier, with backoff. */
+export const handler = async () => deliverDue();

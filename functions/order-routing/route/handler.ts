@@ -1,0 +1,153 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { OrderRouted } from '../../../events/order-routed';
+import { StockOutDetected } from '../../../events/stock-out-detected';
+import { documents } from '../../../shared/aws';
+import { nowIso } from '../../../shared/clock';
+import { InsufficientStockError, ValidationError } from '../../../shared/errors';
+import { InventoryRepository } from '../../../shared/inventory/repository';
+import { logger } from '../../../shared/logger';
+import { taskHandler } from '../../../shared/middleware';
+import { contactKey } from '../../../shared/notifications/outbox';
+import { loadLocations } from '../locations';
+import { orderRoutingPolicy } from '../policy';
+import { recordsTable } from '../records';
+import { chooseFulfilment, highValueHandling, type RoutingDecision } from '../rules';
+
+/** Loaded once per cold start: the locations are reference data. */
+const locations = loadLocations();
+const RESERVE_ATTEMPTS = 3;
+
+/** The order as the intake passes it: OrderPlaced without its personal data (see personalDataRef). */
+const Input = z.looseObject({
+  orderId: z.string().min(1),
+  memberId: z.string().min(1),
+  channel: z.string(),
+  placedAt: z.string(),
+  totalFen: z.number().int().nonnegative(),
+  lines: z.array(z.object({ skuId: z.string().min(1), quantity: z.number().int().positive(), unitPriceFen: z.number().int().nonnegative() })).min(1),
+  personalDataRef: z.string().min(1),
+});
+type Order = z.infer<typeof Input>;
+
+/**
+ * Chooses where the order ships from and reserves every line there in one transaction. Stock can
+ * change between the choice and the reservation (other orders, restocks): then it chooses again
+ * with fresh numbers. A duplicate or retried run finds the reservation and returns what it decided.
+ */
+export const handler = taskHandler(Input, async (order) => {
+  const existing = await recordedRouting(order.orderId);
+  if (existing) return existing;
+  const shipTo = await personalData(order);
+  await recordOrder(order);
+
+  const inventory = new InventoryRepository({ table: recordsTable() });
+  for (let attempt = 1; ; attempt++) {
+    const decision = await decide(order, shipTo, inventory);
+    if (decision.outcome === 'routed') {
+      try {
+        await inventory.reserve(order.orderId, decision.allocations);
+      } catch (error) {
+        if (error instanceof InsufficientStockError && attempt < RESERVE_ATTEMPTS) continue;
+        throw error;
+      }
+    }
+    const routing = describe(order, decision);
+    await documents().send(
+      new UpdateCommand({
+        TableName: recordsTable(),
+        Key: { pk: `ORDER#${order.orderId}`, sk: 'ORDER' },
+        UpdateExpression: 'SET routing = :routing, #status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':routing': routing, ':status': decision.outcome },
+      }),
+    );
+    logger.info('order routed', { orderId: order.orderId, outcome: decision.outcome, rule: decision.rule, locationId: decision.locationId });
+    return routing;
+  }
+});
+
+async function decide(order: Order, shipTo: { lat: number; lng: number }, inventory: InventoryRepository): Promise<RoutingDecision> {
+  const stock = new Map<string, Map<string, number>>();
+  for (const skuId of new Set(order.lines.map((l) => l.skuId))) stock.set(skuId, await inventory.available(skuId));
+  return chooseFulfilment({
+    lines: order.lines,
+    shipTo,
+    locations,
+    available: (skuId, locationId) => stock.get(skuId)?.get(locationId) ?? 0,
+    policy: orderRoutingPolicy,
+  });
+}
+
+/** The flow's result and the event to announce: ids, places and reasons only, no personal data. */
+function describe(order: Order, decision: RoutingDecision) {
+  const handling = highValueHandling(order.totalFen, orderRoutingPolicy);
+  const now = nowIso();
+  const result = {
+    outcome: decision.outcome,
+    locationId: decision.locationId ?? null,
+    rule: decision.rule,
+    reason: decision.reason,
+    candidates: decision.candidates,
+    allocations: decision.allocations,
+    highValue: handling.highValue,
+    giftPackaging: handling.giftPackaging,
+    freeSample: handling.freeSample,
+    priorityQc: handling.priorityQc,
+    ...(handling.note ? { note: handling.note } : {}),
+  };
+  const announcement =
+    decision.outcome === 'routed'
+      ? OrderRouted.parse({
+          orderId: order.orderId,
+          memberId: order.memberId,
+          totalFen: order.totalFen,
+          rule: decision.rule,
+          reason: decision.reason,
+          allocations: decision.allocations,
+          highValue: handling.highValue,
+          routedAt: now,
+        })
+      : StockOutDetected.parse({
+          orderId: order.orderId,
+          memberId: order.memberId,
+          placedAt: order.placedAt,
+          totalFen: order.totalFen,
+          lines: order.lines,
+          unservedLines: decision.unservedLines,
+          detectedAt: now,
+        });
+  return { result, announcement };
+}
+
+async function recordedRouting(orderId: string) {
+  const { Item } = await documents().send(new GetCommand({ TableName: recordsTable(), Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' }, ConsistentRead: true }));
+  return Item?.routing as ReturnType<typeof describe> | undefined;
+}
+
+/** The order without personal data, for the flows that come later (refunds, callbacks). */
+async function recordOrder(order: Order) {
+  const { personalDataRef: _ref, ...fields } = order;
+  await documents().send(
+    new PutCommand({
+      TableName: recordsTable(),
+      Item: { pk: `ORDER#${order.orderId}`, sk: 'ORDER', ...fields, gsi1pk: `MEMBER#${order.memberId}`, gsi1sk: `ORDER#${order.placedAt}` },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  ).catch((error: Error) => {
+    if (error.name !== 'ConditionalCheckFailedException') throw error;
+  });
+}
+
+/** Reads the address (and phone) the intake kept out of the execution; keeps the phone for notifications. */
+async function personalData(order: Order): Promise<{ lat: number; lng: number }> {
+  const { Item } = await documents().send(new GetCommand({ TableName: recordsTable(), Key: { pk: order.personalDataRef, sk: 'detail' } }));
+  const shipTo = Item?.shipTo as { lat?: number; lng?: number } | undefined;
+  if (typeof shipTo?.lat !== 'number' || typeof shipTo.lng !== 'number') {
+    throw new ValidationError('order has no delivery address', [{ field: 'shipTo', message: 'shipTo with lat and lng is required to route an order' }]);
+  }
+  if (typeof Item?.phone === 'string') {
+    await documents().send(new UpdateCommand({ TableName: recordsTable(), Key: contactKey(order.memberId), UpdateExpression: 'SET phone = :phone', ExpressionAttributeValues: { ':phone': Item.phone } }));
+  }
+  return { lat: shipTo.lat, lng: shipTo.lng };
+}

@@ -1,0 +1,105 @@
+import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Choice, Condition, JsonPath, Pass, StateMachineType, TaskInput, Errors } from 'aws-cdk-lib/aws-stepfunctions';
+import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { OrderPlaced } from '../events/order-placed';
+import { OrderRouted } from '../events/order-routed';
+import { OrderShipped } from '../events/order-shipped';
+import { StockOutDetected } from '../events/stock-out-detected';
+import { StockReceived } from '../events/stock-received';
+import { repoPath } from '../infra/aws/paths';
+import { WorkflowFunction } from '../infra/aws/workflow-function';
+import { FlowStateMachine, FlowTrigger, type FlowResources } from './flow';
+import { stockOutMachineArn } from './stock-out';
+
+export const ORDER_ROUTING_FLOW = 'order-routing';
+
+/**
+ * Order routing (business rules §2): choose where an order ships from, reserve its stock in one
+ * transaction, handle high-value orders, confirm to the customer; hand stock-outs to the
+ * stock-out flow. Also keeps the shared inventory: StockReceived is applied once per event, and
+ * restocked units go to orders waiting for them first.
+ *
+ * STANDARD, not EXPRESS, although no person is involved: an execution per order named after the
+ * order id is what makes a duplicate OrderPlaced start nothing (Express does not deduplicate
+ * names) and what lets ops look an order up (`GET /flows/order-routing/{orderId}`; Express keeps
+ * no history). The cost is about six state transitions per order.
+ */
+export class OrderRoutingFlow extends Construct {
+  readonly stateMachine: FlowStateMachine;
+
+  constructor(scope: Construct, id: string, resources: FlowResources) {
+    super(scope, id);
+    const { records } = resources.tables;
+    const fn = (name: string, entry: string, description: string) =>
+      new WorkflowFunction(this, name, { entry: repoPath(entry), description, timeout: Duration.seconds(30) }).bindTable('RECORDS_TABLE', records);
+
+    const route = fn('Route', 'functions/order-routing/route/handler.ts', 'Chooses the fulfilment location and reserves the stock of an order');
+    const notifying = (f: WorkflowFunction) => resources.notifications.bind(f);
+    const confirm = notifying(fn('Confirm', 'functions/order-routing/confirm/handler.ts', 'Queues and sends the order confirmation'));
+
+    const routeOrder = new LambdaInvoke(this, 'Route and reserve', {
+      lambdaFunction: route,
+      payloadResponseOnly: true,
+      resultPath: '$.routing',
+    }).addRetry({ errors: ['TransientError', 'InsufficientStockError'], maxAttempts: 3, interval: Duration.seconds(1) });
+    const announce = (stateId: string, detailType: string) =>
+      new EventBridgePutEvents(this, stateId, {
+        entries: [{ eventBus: resources.bus, source: OrderRouted.source, detailType, detail: TaskInput.fromJsonPathAt('$.routing.announcement') }],
+        resultPath: JsonPath.DISCARD,
+      });
+    const result = (stateId: string) => new Pass(this, stateId, { outputPath: '$.routing.result' });
+
+    const routed = new LambdaInvoke(this, 'Confirm to the customer', {
+      lambdaFunction: confirm,
+      payloadResponseOnly: true,
+      payload: TaskInput.fromObject({ 'orderId.$': '$.orderId', 'memberId.$': '$.memberId', 'routing.$': '$.routing.result', 'lines.$': '$.lines' }),
+      resultPath: JsonPath.DISCARD,
+    })
+      .addRetry({ errors: [Errors.ALL], maxAttempts: 3 })
+      .next(announce('Announce OrderRouted', OrderRouted.detailType))
+      .next(result('Routed'));
+    const stockOut = announce('Announce StockOutDetected', StockOutDetected.detailType).next(result('Stock-out'));
+
+    const definition = routeOrder.next(
+      new Choice(this, 'Reserved?').when(Condition.stringEquals('$.routing.result.outcome', 'routed'), routed).otherwise(stockOut),
+    );
+    this.stateMachine = new FlowStateMachine(this, 'StateMachine', {
+      flow: ORDER_ROUTING_FLOW,
+      definition,
+      timeout: Duration.minutes(15),
+      type: StateMachineType.STANDARD,
+      stage: resources.stage,
+    });
+    new FlowTrigger(this, 'Trigger', { flow: ORDER_ROUTING_FLOW, stateMachine: this.stateMachine, event: OrderPlaced, businessKey: 'orderId', resources });
+
+    // Inventory: every StockReceived applied once; waiting stock-out orders are served first.
+    const applyStock = fn('ApplyStock', 'functions/order-routing/apply-stock/handler.ts', 'Applies StockReceived once and serves orders waiting for the SKU');
+    applyStock.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+        resources: [stockOutMachineArn(this, resources.stage)],
+      }),
+    );
+    this.onEvent('StockReceivedRule', StockReceived, applyStock, resources);
+
+    // Shipping notices, and a sweep that retries notifications a provider refused.
+    const shipped = notifying(fn('NotifyShipped', 'functions/order-routing/notify-shipped/handler.ts', 'Queues and sends the shipping notice with the tracking number'));
+    this.onEvent('OrderShippedRule', OrderShipped, shipped, resources);
+    const sweep = notifying(fn('DeliverNotifications', 'functions/order-routing/deliver-notifications/handler.ts', 'Retries notifications still pending in the outbox'));
+    new Rule(this, 'NotificationSweep', { schedule: Schedule.rate(Duration.minutes(5)), description: 'Retry pending notifications' }).addTarget(
+      new LambdaFunction(sweep, { retryAttempts: 2 }),
+    );
+  }
+
+  private onEvent(id: string, event: { source: string; detailType: string }, target: WorkflowFunction, resources: FlowResources) {
+    new Rule(this, id, { eventBus: resources.bus, eventPattern: { source: [event.source], detailType: [event.detailType] } }).addTarget(
+      new LambdaFunction(target, { deadLetterQueue: resources.deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(24) }),
+    );
+  }
+}
+
+export const orderRoutingFlow = (scope: Construct, resources: FlowResources) => new OrderRoutingFlow(scope, 'OrderRouting', resources);
