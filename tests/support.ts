@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { localClients } from '../infra/local/clients';
 import { startPlatform, type Platform } from '../infra/local/platform';
 import { defineFixtureApp } from './fixtures/fixture-app';
+import { LOCAL_STAGE, defineLocalApp } from '../infra/local/local-app';
 
 const execFileAsync = promisify(execFile);
 
@@ -14,6 +15,25 @@ export async function startFixturePlatform() {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'shop-platform-'));
   const platform = await startPlatform({ define: defineFixtureApp, stage: 'fixture', awsPort: 0, apiPort: 0, stateDir });
   return { platform, stateDir, ...localClients(platform.awsEndpoint) };
+}
+
+/** A platform serving the production app (every flow), as `npm start` does, on free ports. */
+export async function startLocalPlatform() {
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'shop-platform-'));
+  const platform = await startPlatform({ define: defineLocalApp, stage: LOCAL_STAGE, awsPort: 0, apiPort: 0, stateDir });
+  return { platform, stateDir, ...localClients(platform.awsEndpoint) };
+}
+
+/** Calls the ops API as a user with these roles (tokens minted by the platform's local issuer). */
+export async function opsApi(platform: Platform, method: string, route: string, as: { user: string; roles: string[] }, body?: unknown) {
+  const token = await platform.issuer.mint({ user: as.user, groups: as.roles, now: new Date(platform.clock.now()) });
+  const response = await fetch(`${platform.apiEndpoint}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, text };
 }
 
 /** Runs the ops CLI against the platform that wrote `stateDir`; resolves with its stdout. */

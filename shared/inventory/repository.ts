@@ -109,10 +109,21 @@ interface ReservationItem {
   reservedAt: string;
 }
 
-interface WaitlistItem extends WaitlistEntry {
+/** A waitlist entry as stored. */
+export interface WaitlistItem extends WaitlistEntry {
   pk: string;
   sk: string;
   registeredAt: string;
+  /** New on every (re)registration, so a restock reserves for the registration it read, not a newer one. */
+  registrationId: string;
+}
+
+/** A line reserved from the waitlist, and who tells the waiting flow. */
+interface GrantItem extends ReservationItem {
+  /** 'restock': listed in that restock's fulfilledWaiters with `callback`; 'join': returned by joinWaitlist. */
+  servedBy: 'restock' | 'join';
+  registrationId?: string;
+  callback?: WaitCallback;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -176,7 +187,9 @@ export class InventoryRepository {
    * The first waiters are reserved in the same transaction that adds the stock, so no new order can
    * take it before them. The waitlist read for that transaction can miss a waiter that joins at the
    * same moment, so the waitlist is served again right after; a joining order also re-checks stock
-   * after registering (joinWaitlist), so no waiter sleeps through a restock.
+   * after registering (joinWaitlist), so no waiter sleeps through a restock. Only waiters past the
+   * first 40, or after three lost races, are served in that second pass, where a new order could
+   * take a unit first: rare, and it never oversells; the waiter then waits for the next restock.
    * A waiter whose quantity does not fit at this location is skipped, not blocking younger ones.
    */
   async applyStockReceived(receipt: StockReceipt): Promise<StockReceivedResult> {
@@ -205,7 +218,7 @@ export class InventoryRepository {
       const outcome = await this.transact([
         event,
         this.stockUpdate(skuId, locationId, { onHand: quantity, reserved: take }, take > quantity ? take - quantity : undefined),
-        ...plan.flatMap((waiter) => this.grantRecords(waiter, locationId, reservedAt)),
+        ...plan.flatMap((waiter) => this.grantRecords(waiter, locationId, reservedAt, 'restock')),
       ]);
       if (outcome.ok) {
         applied = true;
@@ -228,11 +241,12 @@ export class InventoryRepository {
     const served: ServedWaiter[] = [];
     const waiters = await this.waiters(skuId);
     let available = await this.availableAt(skuId, locationId);
-    for (const waiter of waiters) {
+    for (const listed of waiters) {
+      let waiter = listed;
       if (waiter.quantity > available) continue;
       for (let attempt = 0; ; attempt++) {
         const allocation = { locationId, skuId, quantity: waiter.quantity };
-        const outcome = await this.transact([this.reserveUpdate(allocation), ...this.grantRecords(waiter, locationId, this.now())]);
+        const outcome = await this.transact([this.reserveUpdate(allocation), ...this.grantRecords(waiter, locationId, this.now(), 'restock')]);
         if (outcome.ok) {
           served.push(servedWaiter(waiter, locationId));
           available -= waiter.quantity;
@@ -240,10 +254,12 @@ export class InventoryRepository {
         }
         // Re-read rather than trust the cancellation codes: they may name a conflict, not the cause.
         if (await this.grantOf(waiter.orderId, waiter.skuId)) {
-          await this.deleteWaitlistItem(waiter); // served by its own joinWaitlist: a stale entry
+          await this.deleteWaitlistItem(waiter); // reserved meanwhile: a stale entry
           break;
         }
-        if (!(await this.exists(waiter.pk, waiter.sk))) break; // left the waitlist
+        const current = await this.waitlistEntry(waiter);
+        if (!current) break; // left the waitlist
+        waiter = current; // registered again, with a newer callback
         available = await this.availableAt(skuId, locationId);
         if (waiter.quantity > available) break;
         if (attempt >= MAX_ATTEMPTS) throw new TransientError(`could not reserve ${skuId} for a waiting order; try again`);
@@ -339,6 +355,9 @@ export class InventoryRepository {
    * available). Idempotent per order and SKU: a repeat keeps the original registration time and
    * stores the newest callback (a retried wait state has a new task token), or returns the
    * reservation when the line was served meanwhile.
+   * Each reserved line is told once per callback: `reserved` when the join reserved it (or it was
+   * reserved for another callback, e.g. an older task token), `waiting` when a restock reserved it
+   * for this very callback: that restock lists it in fulfilledWaiters, and its caller resumes the flow.
    */
   async joinWaitlist(entry: WaitlistEntry): Promise<JoinWaitlistResult> {
     validate([
@@ -349,8 +368,8 @@ export class InventoryRepository {
     ]);
     const waiter = this.waitlistItem(entry);
 
-    const earlier = (await this.grantOf(entry.orderId, entry.skuId)) ?? (await this.reserveNow(waiter));
-    if (earlier) return { reserved: earlier };
+    const earlier = (await this.grantItem(entry.orderId, entry.skuId)) ?? (await this.reserveNow(waiter));
+    if (earlier) return answer(earlier, entry.callback);
 
     await this.client.send(
       new UpdateCommand({
@@ -358,7 +377,7 @@ export class InventoryRepository {
         Key: { pk: waiter.pk, sk: waiter.sk },
         UpdateExpression:
           'SET orderId = :orderId, skuId = :skuId, quantity = :quantity, placedAt = :placedAt, #callback = :callback, ' +
-          'registeredAt = if_not_exists(registeredAt, :now)',
+          'registrationId = :registrationId, registeredAt = if_not_exists(registeredAt, :now)',
         ExpressionAttributeNames: { '#callback': 'callback' },
         ExpressionAttributeValues: {
           ':orderId': waiter.orderId,
@@ -366,16 +385,19 @@ export class InventoryRepository {
           ':quantity': waiter.quantity,
           ':placedAt': waiter.placedAt,
           ':callback': waiter.callback,
+          ':registrationId': waiter.registrationId,
           ':now': waiter.registeredAt,
         },
       }),
     );
 
     // Stock may have landed after the first look but before a restock could see this entry.
-    const now = (await this.grantOf(entry.orderId, entry.skuId)) ?? (await this.reserveNow(waiter));
+    const now = (await this.grantItem(entry.orderId, entry.skuId)) ?? (await this.reserveNow(waiter));
     if (!now) return { waiting: true };
-    await this.deleteWaitlistItem(waiter);
-    return { reserved: now };
+    const result = answer(now, entry.callback);
+    // Reserved before this registration (which revived the entry): nobody else will remove it.
+    if ('reserved' in result) await this.deleteWaitlistItem(waiter);
+    return result;
   }
 
   /** Takes an order line off the waitlist. False when it was not there (never joined, or served). */
@@ -400,7 +422,7 @@ export class InventoryRepository {
   // --- Plumbing ------------------------------------------------------------------------------
 
   /** Reserves a waiter's line from the location with the most available, if any has enough. */
-  private async reserveNow(waiter: WaitlistItem): Promise<Allocation | undefined> {
+  private async reserveNow(waiter: WaitlistItem): Promise<GrantItem | undefined> {
     for (let attempt = 0; ; attempt++) {
       const stock = [...(await this.available(waiter.skuId))]
         .filter(([, available]) => available >= waiter.quantity)
@@ -408,12 +430,10 @@ export class InventoryRepository {
       if (!stock.length) return undefined;
       const locationId = stock[0][0];
       const allocation = { locationId, skuId: waiter.skuId, quantity: waiter.quantity };
-      // No condition on the waitlist entry: the line is reserved whether or not it was registered yet.
-      const [grant] = this.grantRecords(waiter, locationId, this.now());
-      const remove: TransactItem = { Delete: { TableName: this.table, Key: { pk: waiter.pk, sk: waiter.sk } } };
-      const outcome = await this.transact([this.reserveUpdate(allocation), grant, remove]);
-      if (outcome.ok) return allocation;
-      const granted = await this.grantOf(waiter.orderId, waiter.skuId);
+      const items = this.grantRecords(waiter, locationId, this.now(), 'join');
+      const outcome = await this.transact([this.reserveUpdate(allocation), ...items]);
+      if (outcome.ok) return items[0].Put!.Item as GrantItem;
+      const granted = await this.grantItem(waiter.orderId, waiter.skuId);
       if (granted) return granted;
       if (attempt >= MAX_ATTEMPTS) throw new TransientError(`stock of ${waiter.skuId} kept changing; try again`);
       await backoff(attempt);
@@ -435,22 +455,30 @@ export class InventoryRepository {
     return plan;
   }
 
-  /** Records the line's reservation (once per order and SKU) and takes it off the waitlist; the stock update goes with it. */
-  private grantRecords(waiter: WaitlistItem, locationId: string, reservedAt: string): [TransactItem, TransactItem] {
-    const allocation: Allocation = { locationId, skuId: waiter.skuId, quantity: waiter.quantity };
-    const grant: ReservationItem = {
+  /**
+   * Records the line's reservation (once per order and SKU) and takes it off the waitlist; the stock
+   * update goes with it. A restock reserves only for the registration it read, so the callback it
+   * reports is the one stored; a join reserves whether or not its entry was registered yet.
+   */
+  private grantRecords(waiter: WaitlistItem, locationId: string, reservedAt: string, servedBy: GrantItem['servedBy']) {
+    const grant: GrantItem = {
       pk: `ORDER#${waiter.orderId}`,
       sk: `${RESERVATION}#${waiter.skuId}`,
       orderId: waiter.orderId,
       reservationId: ulid(),
-      allocations: [allocation],
+      allocations: [{ locationId, skuId: waiter.skuId, quantity: waiter.quantity }],
       reservedAt,
+      servedBy,
+      ...(servedBy === 'restock' ? { registrationId: waiter.registrationId, callback: waiter.callback } : {}),
     };
+    const key = { pk: waiter.pk, sk: waiter.sk };
+    const registered = waiter.registrationId
+      ? { ConditionExpression: 'registrationId = :registrationId', ExpressionAttributeValues: { ':registrationId': waiter.registrationId } }
+      : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(registrationId)' };
     return [
       { Put: { TableName: this.table, Item: grant, ConditionExpression: 'attribute_not_exists(pk)' } },
-      // Only a line still waiting: one that left the waitlist gets nothing.
-      { Delete: { TableName: this.table, Key: { pk: waiter.pk, sk: waiter.sk }, ConditionExpression: 'attribute_exists(pk)' } },
-    ];
+      { Delete: { TableName: this.table, Key: key, ...(servedBy === 'restock' ? registered : {}) } },
+    ] satisfies TransactItem[];
   }
 
   private reserveUpdate({ skuId, locationId, quantity }: Allocation): TransactItem {
@@ -502,8 +530,14 @@ export class InventoryRepository {
       quantity: entry.quantity,
       placedAt,
       registeredAt: this.now(),
+      registrationId: ulid(),
       callback: entry.callback,
     };
+  }
+
+  private async waitlistEntry(waiter: { pk: string; sk: string }): Promise<WaitlistItem | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: waiter.pk, sk: waiter.sk }, ConsistentRead: true }));
+    return Item as WaitlistItem | undefined;
   }
 
   private async deleteWaitlistItem(waiter: { pk: string; sk: string }): Promise<void> {
@@ -511,10 +545,14 @@ export class InventoryRepository {
   }
 
   private async grantOf(orderId: string, skuId: string): Promise<Allocation | undefined> {
+    return (await this.grantItem(orderId, skuId))?.allocations[0];
+  }
+
+  private async grantItem(orderId: string, skuId: string): Promise<GrantItem | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.table, Key: { pk: `ORDER#${orderId}`, sk: `${RESERVATION}#${skuId}` }, ConsistentRead: true }),
     );
-    return (Item as ReservationItem | undefined)?.allocations[0];
+    return Item as GrantItem | undefined;
   }
 
   private async reservationItems(orderId: string): Promise<ReservationItem[]> {
@@ -585,6 +623,19 @@ export class InventoryRepository {
 function servedWaiter(waiter: WaitlistItem, locationId: string): ServedWaiter {
   const { orderId, skuId, quantity, placedAt, callback } = waiter;
   return { orderId, skuId, quantity, locationId, placedAt, callback };
+}
+
+/** `waiting` when a restock reserved the line for this very callback (it reports it), else `reserved`. */
+function answer(grant: GrantItem, callback: WaitCallback): JoinWaitlistResult {
+  if (grant.servedBy === 'restock' && canonical(grant.callback) === canonical(callback)) return { waiting: true };
+  return { reserved: grant.allocations[0] };
+}
+
+/** JSON with sorted keys: DynamoDB does not keep the key order of a map. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }
 
 function waitlistKey(orderId: string, skuId: string, placedAt: string) {
