@@ -394,10 +394,9 @@ export class InventoryRepository {
     // Stock may have landed after the first look but before a restock could see this entry.
     const now = (await this.grantItem(entry.orderId, entry.skuId)) ?? (await this.reserveNow(waiter));
     if (!now) return { waiting: true };
-    const result = answer(now, entry.callback);
-    // Reserved before this registration (which revived the entry): nobody else will remove it.
-    if ('reserved' in result) await this.deleteWaitlistItem(waiter);
-    return result;
+    // Reserved before this registration, which revived the entry: nobody else will remove it.
+    if (now.servedBy === 'join' || now.registrationId !== waiter.registrationId) await this.deleteWaitlistItem(waiter);
+    return answer(now, entry.callback);
   }
 
   /** Takes an order line off the waitlist. False when it was not there (never joined, or served). */

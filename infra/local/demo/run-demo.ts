@@ -114,16 +114,24 @@ export function formatReport(report: DemoReport): string {
     if (scenario.error) lines.push(`  FAILED before checking: ${scenario.error}`);
     const rows = scenario.instances.map((i) => [
       i.businessKey,
+      i.flow,
       i.story,
-      i.expected.status,
       i.actual?.status ?? '-',
       i.ok ? 'ok' : `FAIL: ${i.problem}`,
+      explain(i.actual?.output),
     ]);
-    lines.push(...table(['instance', 'story', 'expected', 'actual', 'verdict'], rows));
+    lines.push(...table(['instance', 'flow', 'story', 'status', 'verdict', 'what the flow says'], rows));
   }
   const total = report.scenarios.flatMap((s) => s.instances);
   lines.push('', `${total.filter((i) => i.ok).length} of ${total.length} flow instances reached their expected end state${report.ok ? '' : ' — demo FAILED'}`);
   return lines.join('\n');
+}
+
+/** The flow's own words about the outcome: a routing reason, a resolution, a decision. */
+function explain(output: unknown): string {
+  const result = (output ?? {}) as Record<string, unknown>;
+  const text = [result.reason, result.resolution, result.decision].find((v) => typeof v === 'string') as string | undefined;
+  return text ? (text.length > 110 ? `${text.slice(0, 107)}...` : text) : '';
 }
 
 function table(header: string[], rows: string[][]): string[] {
