@@ -56,6 +56,6 @@ export function eventHandler<S extends z.ZodType, R>(detailSchema: S, run: (deta
 export function logFailure(error: unknown): void {
   if (!(error instanceof Error)) return;
   const status = error instanceof ShopError ? error.status : 500;
-  if (status >= 500) logger.error('handler failed', { errorName: error.name, message: error.message });
-  else logger.warn('request rejected', { errorName: error.name, status, message: error.message });
+  if (status >= 500) logger.error('handler failed', { errorName: error.name, error: error.message });
+  else logger.warn('request rejected', { errorName: error.name, status, error: error.message });
 }

@@ -1,6 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { Command, Option } from 'commander';
+import { catalog } from '../../events/catalog';
+import { samples } from '../../events/samples';
+import { EVENT_BUS_NAME } from '../aws/stacks/bus-stack';
 import { TaskStatus } from '../../functions/ops-api/schemas';
 import { isRole, ROLES } from '../../shared/roles';
 import { createLocalIssuer } from './auth';
@@ -322,6 +326,33 @@ program
   .action(async (_options: unknown, command: Command) => {
     const global = globals(command);
     await show(global, await callApi<WhoAmIShape>(global, 'GET', '/me'), (me) => formatWhoAmI(me));
+  });
+
+program
+  .command('events')
+  .description('platform events on the local bus')
+  .command('send <detailType>')
+  .description('validate an event against its contract and put it on the shop-platform bus')
+  .option('--detail <json>', 'the detail as JSON')
+  .option('--sample', 'use the sample detail of events/samples.ts (fields in --detail override it)')
+  .action(async (detailType: string, options: { detail?: string; sample?: boolean }) => {
+    const contract = catalog.find((c) => c.detailType === detailType);
+    if (!contract) throw new Error(`unknown event ${detailType}: events are ${catalog.map((c) => c.detailType).join(', ')}`);
+    let given: Record<string, unknown> = {};
+    if (options.detail !== undefined) {
+      try {
+        given = JSON.parse(options.detail);
+      } catch {
+        throw new Error('--detail is not valid JSON');
+      }
+    }
+    const detail = { ...(options.sample ? (samples as Record<string, object>)[detailType] : {}), ...given };
+    const entry = contract.entry(detail as never, EVENT_BUS_NAME);
+    const client = new EventBridgeClient({ endpoint: awsEndpoint(), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const result = await client.send(new PutEventsCommand({ Entries: [entry] }));
+    const outcome = result.Entries?.[0];
+    if (result.FailedEntryCount) throw new Error(`refused: ${outcome?.ErrorCode} ${outcome?.ErrorMessage}`);
+    console.log(`sent ${contract.source} ${detailType} (event ${outcome?.EventId})`);
   });
 
 program.parseAsync().catch((error: Error) => {
