@@ -64,7 +64,7 @@ async function startCase(caseId: string) {
 
 /** The one open task of a case and kind, once the flow has opened it. */
 async function taskOf(caseId: string, kind: string): Promise<any> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const { body } = await api('GET', `/tasks?businessKey=${caseId}&kind=${kind}`, lead);
     const task = body.items.find((t: any) => t.status === 'open' || t.status === 'claimed');
@@ -75,7 +75,7 @@ async function taskOf(caseId: string, kind: string): Promise<any> {
 }
 
 async function flow(caseId: string, status?: string): Promise<any> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const { body } = await api('GET', `/flows/fixture-review/${caseId}`, lead);
     if (!status || body.status === status) return body;

@@ -49,7 +49,7 @@ export function tableName(platform: Platform, logicalIdPrefix: string): string {
 }
 
 /** Polls `read` (real time) until `accept` says yes; fails naming what it waited for. */
-export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

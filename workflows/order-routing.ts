@@ -5,6 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Choice, Condition, JsonPath, Pass, StateMachineType, TaskInput, Errors } from 'aws-cdk-lib/aws-stepfunctions';
 import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { OrderDelivered } from '../events/order-delivered';
 import { OrderPlaced } from '../events/order-placed';
 import { OrderRouted } from '../events/order-routed';
 import { OrderShipped } from '../events/order-shipped';
@@ -85,6 +86,9 @@ export class OrderRoutingFlow extends Construct {
       }),
     );
     this.onEvent('StockReceivedRule', StockReceived, applyStock, resources);
+
+    const delivered = fn('RecordDelivery', 'functions/order-routing/record-delivery/handler.ts', 'Records when an order was delivered (starts the no-reason return window)');
+    this.onEvent('OrderDeliveredRule', OrderDelivered, delivered, resources);
 
     // Shipping notices, and a sweep that retries notifications a provider refused.
     const shipped = notifying(fn('NotifyShipped', 'functions/order-routing/notify-shipped/handler.ts', 'Queues and sends the shipping notice with the tracking number'));

@@ -23,7 +23,8 @@ import type { FieldError } from '../validation';
  * - `STOCKEVENT#<sha256(sku|location|quantity|receivedAt)>` / `applied`: a StockReceived applied.
  * - `ORDER#<orderId>` / `RESERVATION`: what routing reserved for the whole order.
  * - `ORDER#<orderId>` / `RESERVATION#<skuId>`: what the waitlist reserved for one line. A separate
- *   item per SKU, so an order waiting on two SKUs gets each exactly once.
+ *   item per SKU, so an order waiting on two SKUs gets each exactly once; `servedBy` says who tells
+ *   the waiting flow (a restock's fulfilledWaiters, or joinWaitlist's answer), so it is told once.
  * - `WAITLIST#<skuId>` / `<placedAt>#<orderId>`: an order line waiting for a restock, oldest first.
  *
  * The stock condition: DynamoDB conditions cannot compute onHand − reserved, so every write that
@@ -371,24 +372,26 @@ export class InventoryRepository {
     const earlier = (await this.grantItem(entry.orderId, entry.skuId)) ?? (await this.reserveNow(waiter));
     if (earlier) return answer(earlier, entry.callback);
 
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: waiter.pk, sk: waiter.sk },
-        UpdateExpression:
-          'SET orderId = :orderId, skuId = :skuId, quantity = :quantity, placedAt = :placedAt, #callback = :callback, ' +
-          'registrationId = :registrationId, registeredAt = if_not_exists(registeredAt, :now)',
-        ExpressionAttributeNames: { '#callback': 'callback' },
-        ExpressionAttributeValues: {
-          ':orderId': waiter.orderId,
-          ':skuId': waiter.skuId,
-          ':quantity': waiter.quantity,
-          ':placedAt': waiter.placedAt,
-          ':callback': waiter.callback,
-          ':registrationId': waiter.registrationId,
-          ':now': waiter.registeredAt,
-        },
-      }),
+    await this.retryConflicts(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: waiter.pk, sk: waiter.sk },
+          UpdateExpression:
+            'SET orderId = :orderId, skuId = :skuId, quantity = :quantity, placedAt = :placedAt, #callback = :callback, ' +
+            'registrationId = :registrationId, registeredAt = if_not_exists(registeredAt, :now)',
+          ExpressionAttributeNames: { '#callback': 'callback' },
+          ExpressionAttributeValues: {
+            ':orderId': waiter.orderId,
+            ':skuId': waiter.skuId,
+            ':quantity': waiter.quantity,
+            ':placedAt': waiter.placedAt,
+            ':callback': waiter.callback,
+            ':registrationId': waiter.registrationId,
+            ':now': waiter.registeredAt,
+          },
+        }),
+      ),
     );
 
     // Stock may have landed after the first look but before a restock could see this entry.

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { OrderRouted } from '../../../events/order-routed';
 import { StockOutDetected } from '../../../events/stock-out-detected';
@@ -125,18 +125,23 @@ async function recordedRouting(orderId: string) {
   return Item?.routing as ReturnType<typeof describe> | undefined;
 }
 
-/** The order without personal data, for the flows that come later (refunds, callbacks). */
+/**
+ * The order without personal data, for the flows that come later (refunds, callbacks). Fields are
+ * set only where missing: OrderDelivered may have created the item first (events come in any order).
+ */
 async function recordOrder(order: Order) {
   const { personalDataRef: _ref, ...fields } = order;
+  const values = { ...fields, gsi1pk: `MEMBER#${order.memberId}`, gsi1sk: `ORDER#${order.placedAt}` };
+  const names = Object.keys(values);
   await documents().send(
-    new PutCommand({
+    new UpdateCommand({
       TableName: recordsTable(),
-      Item: { pk: `ORDER#${order.orderId}`, sk: 'ORDER', ...fields, gsi1pk: `MEMBER#${order.memberId}`, gsi1sk: `ORDER#${order.placedAt}` },
-      ConditionExpression: 'attribute_not_exists(pk)',
+      Key: { pk: `ORDER#${order.orderId}`, sk: 'ORDER' },
+      UpdateExpression: `SET ${names.map((_, i) => `#f${i} = if_not_exists(#f${i}, :v${i})`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:v${i}`, values[name as keyof typeof values]])),
     }),
-  ).catch((error: Error) => {
-    if (error.name !== 'ConditionalCheckFailedException') throw error;
-  });
+  );
 }
 
 /** Reads the address (and phone) the intake kept out of the execution; keeps the phone for notifications. */
