@@ -83,6 +83,9 @@ const required: Record<string, string[]> = {
     'orderId', 'memberId', 'totalFen', 'rule', 'reason',
     'allocations', 'allocations[0].locationId', 'allocations[0].skuId', 'allocations[0].quantity', 'highValue', 'routedAt',
   ],
+  RefundDecided: ['refundId', 'orderId', 'memberId', 'decision', 'auto', 'reasons', 'approvedBy', 'refundFen', 'decidedAt'],
+  RefundPaid: ['refundId', 'orderId', 'memberId', 'paidFen', 'providerRefundId', 'paidAt'],
+  AftersalesCompleted: ['caseId', 'kind', 'orderId', 'memberId', 'outcome', 'completedAt'],
   StockOutDetected: [
     'orderId', 'memberId', 'placedAt', 'totalFen', 'lines', 'lines[0].skuId', 'lines[0].quantity', 'lines[0].unitPriceFen',
     'unservedLines', 'unservedLines[0].skuId', 'unservedLines[0].quantity', 'detectedAt',
@@ -262,6 +265,9 @@ describe('catalog', () => {
       'shop.workflows@TaskEscalated',
       'shop.workflows@OrderRouted',
       'shop.workflows@StockOutDetected',
+      'shop.workflows@RefundDecided',
+      'shop.workflows@RefundPaid',
+      'shop.workflows@AftersalesCompleted',
     ]);
     for (const contract of catalog) expect(Object.values(sources)).toContain(contract.source);
   });
@@ -279,7 +285,7 @@ describe('catalog', () => {
     for (const contract of catalog) expect(findContract(contract.source, contract.detailType)).toBe(contract);
     expect(findContract('shop.orders', 'ListingSubmitted')).toBeUndefined();
     expect(findContract('shop.orders', 'orderplaced')).toBeUndefined();
-    expect(findContract('shop.workflows', 'RefundDecided')).toBeUndefined();
+    expect(findContract('shop.workflows', 'ListingRejected')).toBeUndefined();
   });
 
   it('personalDataPaths lists exactly the fields marked as personal data', () => {

@@ -9,6 +9,9 @@ import { StockReceived } from './stock-received';
 import { TaskEscalated } from './task-escalated';
 import { OrderRouted } from './order-routed';
 import { StockOutDetected } from './stock-out-detected';
+import { RefundDecided } from './refund-decided';
+import { RefundPaid } from './refund-paid';
+import { AftersalesCompleted } from './aftersales-completed';
 
 export { sources, type Source } from './sources';
 
@@ -25,6 +28,9 @@ export const catalog = [
   TaskEscalated,
   OrderRouted,
   StockOutDetected,
+  RefundDecided,
+  RefundPaid,
+  AftersalesCompleted,
 ] as const;
 
 export type CatalogContract = (typeof catalog)[number];

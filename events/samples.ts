@@ -129,6 +129,36 @@ export const stockOutDetected = {
   detectedAt: '2026-11-23T03:00:02Z',
 };
 
+export const refundDecided = {
+  refundId: 'R-20261125-0007',
+  orderId: 'O-20261121-000318',
+  memberId: 'M-100862',
+  decision: 'approved',
+  auto: false,
+  reasons: ['QUALITY_ISSUE'],
+  approvedBy: ['alice'],
+  refundFen: 29800,
+  decidedAt: '2026-11-25T03:00:00Z',
+};
+
+export const refundPaid = {
+  refundId: 'R-20261125-0007',
+  orderId: 'O-20261121-000318',
+  memberId: 'M-100862',
+  paidFen: 29800,
+  providerRefundId: 'LR-01JD3K9Q7X2V5M8N4P6R0S1T2W',
+  paidAt: '2026-11-26T09:00:00Z',
+};
+
+export const aftersalesCompleted = {
+  caseId: 'R-20261125-0007',
+  kind: 'refund',
+  orderId: 'O-20261121-000318',
+  memberId: 'M-100862',
+  outcome: 'approved',
+  completedAt: '2026-11-26T09:00:05Z',
+};
+
 export const samples = {
   ListingSubmitted: listingSubmitted,
   OrderPlaced: orderPlaced,
@@ -141,4 +171,7 @@ export const samples = {
   TaskEscalated: taskEscalated,
   OrderRouted: orderRouted,
   StockOutDetected: stockOutDetected,
+  RefundDecided: refundDecided,
+  RefundPaid: refundPaid,
+  AftersalesCompleted: aftersalesCompleted,
 } as const;
