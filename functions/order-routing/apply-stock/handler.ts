@@ -24,10 +24,10 @@ export const handler = eventHandler(StockReceivedDetail, async (receipt) => {
 
 async function resume(inventory: InventoryRepository, waiter: ServedWaiter): Promise<boolean> {
   const { taskToken, skus } = waiter.callback as { taskToken: string; skus: string[] };
-  for (const sku of skus) {
-    if ((await inventory.waiters(sku)).some((w) => w.orderId === waiter.orderId)) return false;
-  }
+  // Resume only when every line the order waits for is reserved, not merely off a waitlist.
   const reservation = await inventory.reservationOf(waiter.orderId);
+  const reserved = new Set(reservation?.allocations.map((a) => a.skuId));
+  if (!skus.every((sku) => reserved.has(sku))) return false;
   try {
     await stepFunctions().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ allocations: reservation?.allocations ?? [] }) }));
     return true;
