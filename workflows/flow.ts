@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -24,6 +24,11 @@ export type FlowName = 'listing-review' | 'order-routing' | 'stock-out' | 'refun
 
 /** Template metadata key naming the flow a state machine runs. */
 export const FLOW_METADATA = 'shop:flow';
+
+/** A flow's state machine ARN from its fixed name, for grants that must not reference the machine. */
+export function flowMachineArn(scope: Construct, flow: FlowName, stage: string): string {
+  return Stack.of(scope).formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${flow}-${stage}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
 
 /** What every flow construct receives from the stacks. */
 export interface FlowResources {

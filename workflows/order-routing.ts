@@ -94,7 +94,7 @@ export class OrderRoutingFlow extends Construct {
     const shipped = notifying(fn('NotifyShipped', 'functions/order-routing/notify-shipped/handler.ts', 'Queues and sends the shipping notice with the tracking number'));
     this.onEvent('OrderShippedRule', OrderShipped, shipped, resources);
     const sweep = notifying(fn('DeliverNotifications', 'functions/order-routing/deliver-notifications/handler.ts', 'Retries notifications still pending in the outbox'));
-    new Rule(this, 'NotificationSweep', { schedule: Schedule.rate(Duration.minutes(5)), description: 'Retry pending notifications' }).addTarget(
+    new Rule(this, 'NotificationSweep', { schedule: Schedule.rate(Duration.hours(1)), description: 'Retry pending notifications (first sends are immediate)' }).addTarget(
       new LambdaFunction(sweep, { retryAttempts: 2 }),
     );
   }

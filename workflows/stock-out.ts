@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Choice, Condition, Errors, IntegrationPattern, JsonPath, Pass, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -9,7 +9,7 @@ import { loadCatalog } from '../functions/catalog/catalog';
 import { orderRoutingPolicy } from '../functions/order-routing/policy';
 import { repoPath } from '../infra/aws/paths';
 import { WorkflowFunction } from '../infra/aws/workflow-function';
-import { FlowStateMachine, FlowTrigger, type FlowResources } from './flow';
+import { FlowStateMachine, FlowTrigger, flowMachineArn, type FlowResources } from './flow';
 import { HumanTask } from './human-task';
 
 export const STOCK_OUT_FLOW = 'stock-out';
@@ -104,8 +104,6 @@ export class StockOutFlow extends Construct {
 }
 
 /** The stock-out state machine's ARN from its fixed name, for grants that must not reference it. */
-export function stockOutMachineArn(scope: Construct, stage: string): string {
-  return Stack.of(scope).formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${STOCK_OUT_FLOW}-${stage}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-}
+export const stockOutMachineArn = (scope: Construct, stage: string) => flowMachineArn(scope, STOCK_OUT_FLOW, stage);
 
 export const stockOutFlow = (scope: Construct, resources: FlowResources) => new StockOutFlow(scope, 'StockOut', resources);

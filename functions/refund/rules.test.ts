@@ -20,6 +20,7 @@ import {
   type PriorRefund,
   type ReasonCode,
   type RecordedOrder,
+  type RecordedOrderLine,
   type RefundedLine,
 } from './rules';
 
@@ -104,6 +105,12 @@ describe('assessRefund: every reason code', () => {
     ],
     ['no-reason return before delivery (NOT_DELIVERED)', { order: undelivered }, 'auto-reject', ['NOT_DELIVERED']],
     ['refund-only before delivery goes to a person (NOT_DELIVERED)', { order: undelivered, request: { kind: 'refund-only' } }, 'needs-approval', ['NOT_DELIVERED']],
+    [
+      'refund-only of fresh food before delivery goes to a person too (NOT_DELIVERED)',
+      { order: undelivered, request: { kind: 'refund-only', lines: line('SKU-DH-1', 1, 88800) } },
+      'needs-approval',
+      ['NOT_DELIVERED', 'EXCLUDED_FRESH', 'ABOVE_AUTO_LIMIT'],
+    ],
     [
       'quality return before delivery goes to a person (NOT_DELIVERED)',
       { order: undelivered, request: { reason: 'quality' } },
@@ -418,56 +425,68 @@ describe('assessRefund properties', () => {
   const skuIds = ['SKU-LJ-250', 'SKU-BLC-100', 'SKU-DH-1', 'SKU-CUP-ENG', 'SKU-SET-01', 'SKU-NEW-01'];
   const AT = Date.parse('2026-12-01T00:00:00Z');
 
-  const scenario = fc
-    .record({
-      orderLines: fc.uniqueArray(
-        fc.record({ skuId: fc.constantFrom(...skuIds), quantity: fc.integer({ min: 1, max: 4 }), unitPriceFen: fc.integer({ min: 1, max: 150_000 }) }),
-        { minLength: 1, maxLength: 4, selector: (l) => l.skuId },
-      ),
-      refundedShare: fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 4, maxLength: 4 }),
-      requestLines: fc.array(
-        fc.record({ skuId: fc.constantFrom(...skuIds, 'SKU-KTL-01'), quantity: fc.integer({ min: 1, max: 5 }), amountFen: fc.integer({ min: 0, max: 400_000 }) }),
-        { minLength: 1, maxLength: 3 },
-      ),
-      kind: fc.constantFrom(...refundKinds),
-      reason: fc.constantFrom(...refundReasons),
-      sameMember: fc.boolean(),
-      deliveredDaysAgo: fc.option(fc.integer({ min: 0, max: 20 })),
-      requestedHoursAgo: fc.integer({ min: 0, max: 24 * 20 }),
-      priors: fc.array(fc.record({ daysAgo: fc.integer({ min: 0, max: 120 }), approved: fc.boolean() }), { maxLength: 5 }),
-      known: fc.integer({ min: 0, max: 9 }),
-    })
-    .map((s) => {
-      const orderLines = s.orderLines;
-      const alreadyRefunded = orderLines.map((l, i) => {
-        const [quantity, share] = s.refundedShare[i];
-        return { skuId: l.skuId, quantity: Math.min(quantity, l.quantity), amountFen: Math.floor(l.quantity * l.unitPriceFen * share) };
-      });
-      const recorded: RecordedOrder = {
-        orderId: 'O-1',
-        memberId: 'M-1',
-        placedAt: new Date(AT - 30 * DAY).toISOString(),
-        ...(s.deliveredDaysAgo === null ? {} : { deliveredAt: new Date(AT - s.deliveredDaysAgo * DAY).toISOString() }),
-        lines: orderLines,
-      };
-      const detail: RefundRequestedDetail = {
-        refundId: 'R-1',
-        orderId: 'O-1',
-        memberId: s.sameMember ? 'M-1' : 'M-2',
-        kind: s.kind,
-        reason: s.reason,
-        lines: s.requestLines,
-        requestedAt: new Date(AT - s.requestedHoursAgo * 3_600_000).toISOString(),
-      };
-      const priorRefunds: PriorRefund[] = s.priors.map((p, i) => ({
-        refundId: `R-P-${i}`,
-        requestedAt: new Date(AT - p.daysAgo * DAY).toISOString(),
-        decision: p.approved ? 'approved' : 'rejected',
-        paidFen: 100,
-      }));
-      // One scenario in ten has no recorded order.
-      return { request: detail, order: s.known === 0 ? undefined : recorded, alreadyRefunded, priorRefunds };
-    });
+  // Mostly plausible requests (items of the order, amounts up to what they cost, the right member),
+  // so every verdict is reached often; a fifth of the requests repeat SKUs or ask for anything at all.
+  const price = fc.oneof(fc.integer({ min: 1, max: 12_000 }), fc.integer({ min: 1, max: 150_000 }));
+  const orderLines = fc.uniqueArray(fc.record({ skuId: fc.constantFrom(...skuIds), quantity: fc.integer({ min: 1, max: 4 }), unitPriceFen: price }), {
+    minLength: 1,
+    maxLength: 4,
+    selector: (l) => l.skuId,
+  });
+  const plausibleLine = (l: RecordedOrderLine) =>
+    fc
+      .integer({ min: 1, max: l.quantity })
+      .chain((quantity) => fc.record({ skuId: fc.constant(l.skuId), quantity: fc.constant(quantity), amountFen: fc.integer({ min: 0, max: quantity * l.unitPriceFen }) }));
+  const anyLine = fc.record({ skuId: fc.constantFrom(...skuIds, 'SKU-KTL-01'), quantity: fc.integer({ min: 1, max: 5 }), amountFen: fc.integer({ min: 0, max: 400_000 }) });
+  const refundedLine = (l: RecordedOrderLine) =>
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constant({ skuId: l.skuId, quantity: 0, amountFen: 0 }) },
+      { weight: 1, arbitrary: fc.record({ skuId: fc.constant(l.skuId), quantity: fc.integer({ min: 0, max: l.quantity }), amountFen: fc.integer({ min: 0, max: l.quantity * l.unitPriceFen }) }) },
+    );
+
+  const scenario = orderLines.chain((lines) =>
+    fc
+      .record({
+        alreadyRefunded: fc.tuple(...lines.map(refundedLine)),
+        requestLines: fc.oneof(
+          { weight: 4, arbitrary: fc.uniqueArray(fc.constantFrom(...lines).chain(plausibleLine), { minLength: 1, maxLength: 3, selector: (l) => l.skuId }) },
+          { weight: 1, arbitrary: fc.array(fc.oneof(fc.constantFrom(...lines).chain(plausibleLine), anyLine), { minLength: 1, maxLength: 3 }) },
+        ),
+        kind: fc.constantFrom(...refundKinds),
+        reason: fc.constantFrom(...refundReasons),
+        member: fc.constantFrom('M-1', 'M-1', 'M-1', 'M-1', 'M-2'),
+        deliveredDaysAgo: fc.option(fc.integer({ min: 0, max: 20 }), { freq: 5 }),
+        requestedHoursAgo: fc.integer({ min: 0, max: 24 * 12 }),
+        priors: fc.array(fc.record({ daysAgo: fc.integer({ min: 0, max: 120 }), approved: fc.boolean() }), { maxLength: 5 }),
+        known: fc.integer({ min: 0, max: 19 }),
+      })
+      .map((s) => {
+        const recorded: RecordedOrder = {
+          orderId: 'O-1',
+          memberId: 'M-1',
+          placedAt: new Date(AT - 30 * DAY).toISOString(),
+          ...(s.deliveredDaysAgo === null ? {} : { deliveredAt: new Date(AT - s.deliveredDaysAgo * DAY).toISOString() }),
+          lines,
+        };
+        const request: RefundRequestedDetail = {
+          refundId: 'R-1',
+          orderId: 'O-1',
+          memberId: s.member,
+          kind: s.kind,
+          reason: s.reason,
+          lines: s.requestLines,
+          requestedAt: new Date(AT - s.requestedHoursAgo * 3_600_000).toISOString(),
+        };
+        const priorRefunds: PriorRefund[] = s.priors.map((p, i) => ({
+          refundId: `R-P-${i}`,
+          requestedAt: new Date(AT - p.daysAgo * DAY).toISOString(),
+          decision: p.approved ? 'approved' : 'rejected',
+          paidFen: 100,
+        }));
+        // One scenario in twenty has no recorded order.
+        return { request, order: s.known === 0 ? undefined : recorded, alreadyRefunded: [...s.alreadyRefunded], priorRefunds };
+      }),
+  );
 
   type Scenario = { request: RefundRequestedDetail; order: RecordedOrder | undefined; alreadyRefunded: RefundedLine[]; priorRefunds: PriorRefund[] };
   const run = (s: Scenario) => assessRefund({ ...s, catalog, now: new Date(AT), policy });

@@ -165,7 +165,8 @@ export interface RefundAssessmentInput {
  * - `other` is checked like `no-reason` (window, exclusions), but failing sends it to a person
  *   instead of rejecting it: a reason was given, and only a person can weigh it.
  * - Before delivery nothing is auto-approved (no window has started): a refund-only request
- *   (e.g. cancelling a parcel in transit) and any non-`no-reason` request go to a person.
+ *   (e.g. cancelling a parcel in transit, even of fresh food) and any non-`no-reason` request go
+ *   to a person.
  * - A refund-only request on delivered goods without a quality reason means keeping the goods and
  *   the money, which is not a no-reason return: a person decides (REFUND_WITHOUT_RETURN).
  * - A SKU missing from the catalog may be fresh or custom-made: a person decides, unless the
@@ -211,11 +212,15 @@ export function assessRefund(input: RefundAssessmentInput): Assessment {
     }
   }
 
+  // Before delivery a refund-only request (e.g. cancelling a parcel in transit) is not a return at
+  // all, so the no-reason conditions cannot reject it; a person weighs it.
+  const cancelInTransit = order.deliveredAt === undefined && request.kind === 'refund-only';
+  const noReasonRejects = noReason && !cancelInTransit;
+
   let noReasonWindowEndsAt: string | undefined;
   if (order.deliveredAt === undefined) {
-    // A no-reason return needs delivery to start its window; a refund-only request can still be weighed.
-    if (noReason && request.kind !== 'refund-only') rejects.push('NOT_DELIVERED');
-    else blockers.push('NOT_DELIVERED');
+    // A no-reason return needs delivery to start its window.
+    (noReasonRejects ? rejects : blockers).push('NOT_DELIVERED');
   } else {
     const endsAt = toMs(order.deliveredAt, 'order.deliveredAt') + policy.noReasonWindowDays * DAY;
     noReasonWindowEndsAt = new Date(endsAt).toISOString();
@@ -225,13 +230,14 @@ export function assessRefund(input: RefundAssessmentInput): Assessment {
     if (request.kind === 'refund-only' && !qualityIssue) blockers.push('REFUND_WITHOUT_RETURN');
   }
 
-  if (!qualityIssue) {
+  if (qualityIssue) info.push('QUALITY_ISSUE');
+  else {
     for (const code of exclusions) {
       // Missing catalog data is never a reason to reject: it only stops automatic approval.
-      if (noReason && code !== 'SKU_NOT_IN_CATALOG') rejects.push(code);
+      if (noReasonRejects && code !== 'SKU_NOT_IN_CATALOG') rejects.push(code);
       else blockers.push(code);
     }
-  } else info.push('QUALITY_ISSUE');
+  }
 
   if (requestedFen > policy.autoApproveMaxFen) blockers.push('ABOVE_AUTO_LIMIT');
   if (recentApprovedRefunds(input, now) >= policy.autoApproveMaxRefundsIn90Days) blockers.push('TOO_MANY_RECENT_REFUNDS');

@@ -1,0 +1,64 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { RefundPaid } from '../../../events/refund-paid';
+import { documents } from '../../../shared/aws';
+import { HOUR, nowIso } from '../../../shared/clock';
+import { taskHandler } from '../../../shared/middleware';
+import { RefundLedger } from '../../../shared/payments/refunds';
+import { notify } from '../../notifications/send';
+import { recordsTable } from '../../order-routing/records';
+import { paymentProvider } from '../../stock-out/deps';
+import { refundPolicy } from '../policy';
+import { RefundState } from '../state';
+
+/**
+ * Pays the refund exactly once (ledger keyed by the refund id, the provider called with the same
+ * key), gives the quality coupon once, and tells the customer.
+ */
+export const handler = taskHandler(RefundState, async (state) => {
+  const now = nowIso();
+  const amountFen = state.assessment.refundFen;
+  const payment =
+    amountFen > 0
+      ? await new RefundLedger({ table: recordsTable() }).payOnce({
+          key: state.refundId,
+          orderId: state.orderId,
+          amountFen,
+          reason: `refund ${state.refundId} (${state.reason})`,
+          provider: paymentProvider(),
+          now,
+        })
+      : undefined;
+  const couponFen = state.assessment.couponFen;
+  if (couponFen > 0) {
+    await documents().send(
+      new PutCommand({
+        TableName: recordsTable(),
+        Item: { pk: `MEMBER#${state.memberId}`, sk: `COUPON#${state.refundId}`, amountFen: couponFen, reason: 'quality issue', issuedAt: now },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ).catch((error: Error) => {
+      if (error.name !== 'ConditionalCheckFailedException') throw error;
+    });
+  }
+  if (payment) await notify({ key: state.refundId, type: 'refund-issued', recipient: { memberId: state.memberId }, data: { amountFen: payment.paidFen, ...(couponFen ? { couponFen } : {}) } });
+  const late = state.returned ? Date.parse(now) - Date.parse(state.returned.receivedAt) > refundPolicy.payWithinHours * HOUR : false;
+  return {
+    paidFen: payment?.paidFen ?? 0,
+    couponFen,
+    ...(payment ? { providerRefundId: payment.providerRefundId } : {}),
+    paidAt: now,
+    late,
+    ...(payment
+      ? {
+          announcement: RefundPaid.parse({
+            refundId: state.refundId,
+            orderId: state.orderId,
+            memberId: state.memberId,
+            paidFen: payment.paidFen,
+            providerRefundId: payment.providerRefundId,
+            paidAt: now,
+          }),
+        }
+      : {}),
+  };
+});
