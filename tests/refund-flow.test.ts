@@ -102,6 +102,16 @@ describe('refunds', () => {
     expect(await result('RF-4')).toMatchObject({ decision: 'approved', paidFen: 88_800, couponFen: 500, sellerPaysShipping: true, approvedBy: ['alice'] });
   });
 
+  it('reports refund cases open longer than 7 working days as breached', async () => {
+    await put(request('RF-6', 'R-ORD-3', 'return', 'quality', 'SKU-LJ-250', 1, 29_800));
+    await task('refund-approval', 'RF-6');
+    const before = (await opsApi(platform, 'GET', '/reports/sla', ops)).body.kinds.find((k: any) => k.kind === 'refund-case');
+    expect(before).toMatchObject({ open: 1, breached: 0 });
+    await platform.clock.advance(12 * 86_400);
+    const after = (await opsApi(platform, 'GET', '/reports/sla', ops)).body.kinds.find((k: any) => k.kind === 'refund-case');
+    expect(after.breached).toBe(after.open);
+  });
+
   it('rejects a request for an unknown order with a reason, never a crash', async () => {
     await put(request('RF-5', 'NO-SUCH-ORDER', 'refund-only', 'no-reason', 'SKU-LJ-250', 1, 100));
     const done = await result('RF-5');

@@ -6,6 +6,8 @@ import { apiHandler, json } from '../../../shared/http';
 import { TaskRepository } from '../../../shared/tasks/repository';
 import { isBreached } from '../../../shared/tasks/rules';
 import { opsEnv } from '../ops-env';
+import { refundPolicy } from '../../refund/policy';
+import { caseOverdue, caseOverdueAt } from '../../refund/rules';
 
 const REPORTS: Record<string, () => Promise<unknown>> = { sla: slaReport, quarantine: quarantineReport };
 
@@ -30,7 +32,33 @@ async function slaReport() {
     if (!row.oldestDueAt || task.dueAt < row.oldestDueAt) row.oldestDueAt = task.dueAt;
     kinds.set(task.kind, row);
   }
+  kinds.set('refund-case', await openRefundCases(now));
   return { generatedAt: now, kinds: [...kinds.values()].sort((a, b) => a.kind.localeCompare(b.kind)) };
+}
+
+/** After-sales cases close within 7 working days (business rules §4): open ones past that are breached. */
+async function openRefundCases(now: string) {
+  const row = { kind: 'refund-case', open: 0, breached: 0 } as { kind: string; open: number; breached: number; oldestDueAt?: string };
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents().send(
+      new QueryCommand({
+        TableName: opsEnv().RECORDS_TABLE,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :open',
+        ExpressionAttributeValues: { ':open': 'REFUNDS#open' },
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      row.open++;
+      if (caseOverdue(item.openedAt, now, refundPolicy)) row.breached++;
+      const dueAt = caseOverdueAt(item.openedAt, refundPolicy);
+      if (!row.oldestDueAt || dueAt < row.oldestDueAt) row.oldestDueAt = dueAt;
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return row;
 }
 
 /** Events quarantined in the last 7 days, per source and type, with their latest reasons. */

@@ -30,9 +30,14 @@ export const handler = taskHandler(RefundRequestedDetail, async (request) => {
   const priorRefunds: PriorRefund[] = (history.Items ?? [])
     .filter((item) => item.refundId !== request.refundId && item.decision)
     .map((item) => ({ refundId: item.refundId, requestedAt: item.requestedAt, decision: item.decision, paidFen: item.paidFen ?? 0 }));
-  const alreadyRefunded = (history.Items ?? [])
-    .filter((item) => item.orderId === request.orderId && item.refundId !== request.refundId && item.decision === 'approved')
-    .flatMap((item) => item.lines ?? []);
+  const refunded = await documents().send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :order AND begins_with(sk, :refunded)',
+      ExpressionAttributeValues: { ':order': `ORDER#${request.orderId}`, ':refunded': 'REFUNDED#' },
+    }),
+  );
+  const alreadyRefunded = (refunded.Items ?? []).filter((item) => item.sk !== `REFUNDED#${request.refundId}`).flatMap((item) => item.lines ?? []);
   const assessment = assessRefund({
     request,
     order: order?.lines ? (order as RecordedOrder) : undefined,

@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RefundDecided } from '../../../events/refund-decided';
 import { documents } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
@@ -28,6 +28,12 @@ export const handler = taskHandler(RefundState, async (state) => {
       ExpressionAttributeValues: { ':decision': decision.decision, ':at': decidedAt, ':by': approvedBy, ':lines': state.lines },
     }),
   );
+  // What this order has given back so far, for later requests on it (exchanges return no money).
+  if (approved && state.kind !== 'exchange') {
+    await documents().send(
+      new PutCommand({ TableName: recordsTable(), Item: { pk: `ORDER#${state.orderId}`, sk: `REFUNDED#${state.refundId}`, lines: state.lines, decidedAt } }),
+    );
+  }
   const announcement = RefundDecided.parse({
     refundId: state.refundId,
     orderId: state.orderId,
