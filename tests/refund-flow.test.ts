@@ -119,3 +119,31 @@ describe('refunds', () => {
     expect(done.reasons).toContain('UNKNOWN_ORDER');
   });
 });
+
+describe('complaints', () => {
+  const complaint = (complaintId: string, orderId: string) =>
+    ['shop.aftersales', 'ComplaintFiled', { complaintId, orderId, memberId: `M-${orderId}`, text: 'Box arrived crushed, call me on 13700001111', filedAt: now() }] as [string, string, unknown];
+
+  it('apologises at once, and a reship comes with a 10-yuan red packet and the tracking number', async () => {
+    await put(complaint('CMP-1', 'R-ORD-4'));
+    const respond = await task('complaint-response', 'CMP-1');
+    expect(respond.role).toBe('cs-agent');
+    const refused = await opsApi(platform, 'POST', `/tasks/${respond.taskId}/complete`, { user: 'carl', roles: ['cs-agent'] }, { outcome: 'reship', data: { carrier: 'SF' } });
+    expect(refused.status).toBe(400);
+    const done = await opsApi(platform, 'POST', `/tasks/${respond.taskId}/complete`, { user: 'carl', roles: ['cs-agent'] }, { outcome: 'reship', data: { carrier: 'SF Express', trackingNumber: 'SF998877' } });
+    expect(done.status).toBe(200);
+    const { body } = await eventually(() => opsApi(platform, 'GET', '/flows/complaint/CMP-1', ops), (r) => r.body?.status === 'SUCCEEDED', 'the complaint to close');
+    expect(body.result).toMatchObject({ resolution: 'reship', apologised: true, redPacketFen: 1000, trackingNumber: 'SF998877' });
+    const history = JSON.stringify(body);
+    expect(history).not.toContain('13700001111');
+  });
+
+  it('turns a refund response into a refund request that the refund rules decide', async () => {
+    await put(complaint('CMP-2', 'R-ORD-3'));
+    const respond = await task('complaint-response', 'CMP-2');
+    expect((await opsApi(platform, 'POST', `/tasks/${respond.taskId}/complete`, { user: 'carl', roles: ['cs-agent'] }, { outcome: 'refund' })).status).toBe(200);
+    await eventually(() => opsApi(platform, 'GET', '/flows/complaint/CMP-2', ops), (r) => r.body?.status === 'SUCCEEDED', 'the complaint to close');
+    const refund = await eventually(() => opsApi(platform, 'GET', '/flows/refund/CMP-CMP-2', ops), (r) => r.status === 200, 'the refund flow to start');
+    expect(refund.body.steps[0].name).toBe('Assess the request');
+  });
+});

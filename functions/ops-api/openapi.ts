@@ -33,7 +33,7 @@ const TARGET = 'draft-2020-12';
 const ref = (id: string) => `#/components/schemas/${id}`;
 
 /** Flow names of architecture.md; `GET /flows/{flow}/…` answers 404 for a flow not deployed yet. */
-const FLOW_NAMES = ['listing-review', 'order-routing', 'stock-out', 'refund', 'member-callback'] as const;
+const FLOW_NAMES = ['listing-review', 'order-routing', 'stock-out', 'refund', 'member-callback', 'complaint'] as const;
 
 /** Reports with a response schema, served by `GET /reports/{name}`. */
 const REPORTS: Record<string, { id: string; summary: string }> = {

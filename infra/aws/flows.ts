@@ -1,7 +1,8 @@
+import { complaintFlow } from '../../workflows/complaint';
 import { orderRoutingFlow } from '../../workflows/order-routing';
 import { refundFlow } from '../../workflows/refund';
 import { stockOutFlow } from '../../workflows/stock-out';
 import type { FlowFactory } from './stacks/workflows-stack';
 
 /** Every flow the platform deploys. Each flow issue adds its construct here. */
-export const ALL_FLOWS: FlowFactory[] = [orderRoutingFlow, stockOutFlow, refundFlow];
+export const ALL_FLOWS: FlowFactory[] = [orderRoutingFlow, stockOutFlow, refundFlow, complaintFlow];
