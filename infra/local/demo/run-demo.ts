@@ -130,7 +130,7 @@ export function formatReport(report: DemoReport): string {
 /** The flow's own words about the outcome: a routing reason, a resolution, a decision. */
 function explain(output: unknown): string {
   const result = (output ?? {}) as Record<string, unknown>;
-  const text = [result.reason, result.resolution, result.decision].find((v) => typeof v === 'string') as string | undefined;
+  const text = [result.reason, result.explanation, result.resolution, result.decision].find((v) => typeof v === 'string') as string | undefined;
   return text ? (text.length > 110 ? `${text.slice(0, 107)}...` : text) : '';
 }
 
