@@ -3,31 +3,25 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanComma
 import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineShopApp } from '../../infra/aws/shop-app';
-import { readLocalModel, synthesizeForLocal } from '../../infra/local/assembly';
-import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { rejection, startTestTables } from '../../tests/tables';
 import { InsufficientStockError, ValidationError } from '../errors';
 import { InventoryRepository, stockEventKey, type Allocation, type ServedWaiter, type StockReceipt } from './repository';
 
-let ddb: DynamoDbLocal;
+let tables: Awaited<ReturnType<typeof startTestTables>>;
 let dynamo: DynamoDBClient;
 let docs: DynamoDBDocumentClient;
 let repo: InventoryRepository;
 let table: string;
 
 beforeAll(async () => {
-  ddb = await startDynamoDbLocal();
-  const model = readLocalModel(synthesizeForLocal((app) => defineShopApp(app, { stage: 'test', flows: [], checks: false })), 'test');
-  dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: ddb.endpoint });
-  await createTablesFromTemplate(dynamo, model.tables);
-  table = model.tables.find((t) => t.logicalId.startsWith('RecordsTable'))!.tableName;
-  docs = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  tables = await startTestTables();
+  ({ dynamo, docs } = tables);
+  table = tables.table('RecordsTable');
   repo = new InventoryRepository({ table, client: docs });
 });
 
 afterAll(async () => {
-  docs?.destroy();
-  await ddb?.stop();
+  await tables?.stop();
 });
 
 /** Every test uses its own SKUs and orders, so the shared table does not mix them. */
@@ -52,14 +46,6 @@ async function waitlist(skuId: string) {
   return Items ?? [];
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('applyStockReceived', () => {
   it('applies a receipt once, however often and however concurrently it arrives', async () => {

@@ -1,10 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { defineShopApp } from '../../infra/aws/shop-app';
-import { readLocalModel, synthesizeForLocal } from '../../infra/local/assembly';
-import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { rejection, startTestTables } from '../../tests/tables';
 import { SECOND, addMs, nowIso } from '../clock';
 import { ValidationError } from '../errors';
 import {
@@ -24,24 +21,20 @@ import {
 
 const PHONE = '13800138000';
 
-let ddb: DynamoDbLocal;
+let tables: Awaited<ReturnType<typeof startTestTables>>;
 let docs: DynamoDBDocumentClient;
 let recordsTable: string;
 let outbox: NotificationOutbox;
 
 beforeAll(async () => {
-  ddb = await startDynamoDbLocal();
-  const model = readLocalModel(synthesizeForLocal((app) => defineShopApp(app, { stage: 'test', flows: [], checks: false })), 'test');
-  const dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: ddb.endpoint });
-  await createTablesFromTemplate(dynamo, model.tables);
-  recordsTable = model.tables.find((t) => t.logicalId.startsWith('RecordsTable'))!.tableName;
-  docs = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  tables = await startTestTables();
+  docs = tables.docs;
+  recordsTable = tables.table('RecordsTable');
   outbox = new NotificationOutbox({ table: recordsTable, client: docs });
 });
 
 afterAll(async () => {
-  docs?.destroy();
-  await ddb?.stop();
+  await tables?.stop();
 });
 
 /** Everything printed during the current test: no line may hold the phone number (rules §5). */
@@ -96,14 +89,6 @@ class RecordingProvider implements NotificationProvider {
 
 const everyoneHasAPhone = { contactOf: async () => ({ phone: PHONE }) };
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('enqueue', () => {
   it('stores one pending item per (key, type, dedupeKey), whatever the duplicates', async () => {

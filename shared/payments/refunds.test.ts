@@ -1,16 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defineShopApp } from '../../infra/aws/shop-app';
-import { readLocalModel, synthesizeForLocal } from '../../infra/local/assembly';
-import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { rejection, startTestTables } from '../../tests/tables';
 import { SECOND, addMs, nowIso } from '../clock';
 import { ConflictError, TransientError } from '../errors';
 import { LocalPaymentProvider, RefundLedger, type PayOnceInput, type PayOnceResult } from './refunds';
 
-let ddb: DynamoDbLocal;
+let tables: Awaited<ReturnType<typeof startTestTables>>;
 let docs: DynamoDBDocumentClient;
 let recordsTable: string;
 let ledger: RefundLedger;
@@ -18,18 +15,14 @@ let ledger: RefundLedger;
 const LEASE_MS = 30 * SECOND;
 
 beforeAll(async () => {
-  ddb = await startDynamoDbLocal();
-  const model = readLocalModel(synthesizeForLocal((app) => defineShopApp(app, { stage: 'test', flows: [], checks: false })), 'test');
-  const dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: ddb.endpoint });
-  await createTablesFromTemplate(dynamo, model.tables);
-  recordsTable = model.tables.find((t) => t.logicalId.startsWith('RecordsTable'))!.tableName;
-  docs = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  tables = await startTestTables();
+  docs = tables.docs;
+  recordsTable = tables.table('RecordsTable');
   ledger = new RefundLedger({ table: recordsTable, client: docs, leaseMs: LEASE_MS });
 });
 
 afterAll(async () => {
-  docs?.destroy();
-  await ddb?.stop();
+  await tables?.stop();
 });
 
 // The ledger logs each payment; keep test output readable.
@@ -72,14 +65,6 @@ async function retrying(call: () => Promise<PayOnceResult>, attempts = 100): Pro
   throw new Error('still transient');
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('payOnce', () => {
   it.each([

@@ -2,34 +2,27 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineShopApp } from '../../infra/aws/shop-app';
-import { readLocalModel, synthesizeForLocal } from '../../infra/local/assembly';
-import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { rejection, startTestTables } from '../../tests/tables';
 import { SECOND, addMs, nowIso } from '../clock';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { TaskSpec } from './model';
 import { TaskRepository, type OpenTaskInput } from './repository';
 
-let ddb: DynamoDbLocal;
+let tables: Awaited<ReturnType<typeof startTestTables>>;
 let dynamo: DynamoDBClient;
 let docs: DynamoDBDocumentClient;
 let repo: TaskRepository;
 let recordsTable: string;
 
 beforeAll(async () => {
-  ddb = await startDynamoDbLocal();
-  const model = readLocalModel(synthesizeForLocal((app) => defineShopApp(app, { stage: 'test', flows: [], checks: false })), 'test');
-  dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: ddb.endpoint });
-  await createTablesFromTemplate(dynamo, model.tables);
-  const tableNamed = (prefix: string) => model.tables.find((t) => t.logicalId.startsWith(prefix))!.tableName;
-  recordsTable = tableNamed('RecordsTable');
-  docs = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  repo = new TaskRepository({ tasksTable: tableNamed('TasksTable'), recordsTable, client: docs });
+  tables = await startTestTables();
+  ({ dynamo, docs } = tables);
+  recordsTable = tables.table('RecordsTable');
+  repo = new TaskRepository({ tasksTable: tables.table('TasksTable'), recordsTable, client: docs });
 });
 
 afterAll(async () => {
-  docs?.destroy();
-  await ddb?.stop();
+  await tables?.stop();
 });
 
 /** Each test gets its own kind and business key, so the shared tables do not mix their tasks. */
@@ -58,14 +51,6 @@ function openInput(overrides: Partial<OpenTaskInput> = {}): OpenTaskInput {
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('openOrReopen', () => {
   it('creates one open task and the step alias', async () => {
