@@ -3,32 +3,24 @@ import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalIssuer } from '../infra/local/auth';
 import { LOCAL_ISSUER, type Platform } from '../infra/local/platform';
-import { opsCli, startFixturePlatform, tableName } from './support';
+import { captureOutput, opsCli, startFixturePlatform, tableName } from './support';
 import { ROLES, type Role } from '../shared/roles';
 
 let platform: Platform;
 let sfn: SFNClient;
 let dynamo: DynamoDBClient;
-const printed: string[] = [];
+let output: ReturnType<typeof captureOutput>;
 const responses: string[] = [];
-const restore: Array<() => void> = [];
 
 beforeAll(async () => {
   // Everything the platform and its functions print, to check no task token ever appears.
-  for (const stream of [process.stdout, process.stderr]) {
-    const write = stream.write.bind(stream);
-    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      printed.push(String(chunk));
-      return write(chunk as never, ...(rest as []));
-    }) as typeof stream.write;
-    restore.push(() => (stream.write = write));
-  }
+  output = captureOutput();
   ({ platform, stateDir, sfn, dynamo } = await startFixturePlatform());
 });
 
 afterAll(async () => {
   await platform?.stop();
-  for (const undo of restore) undo();
+  output?.restore();
 });
 
 let stateDir: string;
@@ -257,7 +249,7 @@ describe('the human-task inbox', () => {
     const scan = await dynamo.send(new ScanCommand({ TableName: tableName(platform, 'TasksTable') }));
     const tokens = (scan.Items ?? []).map((item) => item.taskToken?.S).filter((t): t is string => Boolean(t));
     expect(tokens.length).toBeGreaterThan(5);
-    const everything = [...printed, ...responses].join('\n');
+    const everything = [...output.printed, ...responses].join('\n');
     for (const token of tokens) expect(everything.includes(token)).toBe(false);
   });
 });

@@ -5,23 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addresses, orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
 import type { Platform } from '../infra/local/platform';
-import { eventually, opsApi, startLocalPlatform, tableName } from './support';
+import { captureOutput, eventually, opsApi, startLocalPlatform, tableName } from './support';
 
 let platform: Platform;
 let clients: Awaited<ReturnType<typeof startLocalPlatform>>;
-const printed: string[] = [];
-const restore: Array<() => void> = [];
+let output: ReturnType<typeof captureOutput>;
 const PHONE = '13912345678';
 
 beforeAll(async () => {
-  for (const stream of [process.stdout, process.stderr]) {
-    const write = stream.write.bind(stream);
-    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      printed.push(String(chunk));
-      return write(chunk as never, ...(rest as []));
-    }) as typeof stream.write;
-    restore.push(() => (stream.write = write));
-  }
+  output = captureOutput();
   clients = await startLocalPlatform();
   platform = clients.platform;
   await put(
@@ -36,7 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await platform?.stop();
-  for (const undo of restore) undo();
+  output?.restore();
 });
 
 const ops = { user: 'olivia', roles: ['ops-lead', 'cs-agent'] };
@@ -123,7 +115,7 @@ describe('order routing', () => {
     const history = await clients.sfn.send(
       new GetExecutionHistoryCommand({ executionArn: `${platform.model.stateMachines.find((m) => m.flow === 'order-routing')!.arn.replace(':stateMachine:', ':execution:')}:ORD-SH-1` }),
     );
-    const everything = [...printed, JSON.stringify(history.events), JSON.stringify(outbox.Items)].join('\n');
+    const everything = [...output.printed, JSON.stringify(history.events), JSON.stringify(outbox.Items)].join('\n');
     expect(everything).not.toContain(PHONE);
     expect(everything).not.toContain(addresses.shanghai.district);
   });

@@ -36,6 +36,24 @@ export async function opsApi(platform: Platform, method: string, route: string, 
   return { status: response.status, body: text ? JSON.parse(text) : undefined, text };
 }
 
+/**
+ * Records everything written to stdout and stderr (still printing it), so a test can check that no
+ * personal data or task token ever reached a log line. Returns the lines and a function to stop.
+ */
+export function captureOutput(): { printed: string[]; restore: () => void } {
+  const printed: string[] = [];
+  const undo: Array<() => void> = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      printed.push(String(chunk));
+      return write(chunk as never, ...(rest as []));
+    }) as typeof stream.write;
+    undo.push(() => (stream.write = write));
+  }
+  return { printed, restore: () => undo.forEach((u) => u()) };
+}
+
 /** Runs the ops CLI against the platform that wrote `stateDir`; resolves with its stdout. */
 export async function opsCli(stateDir: string, ...args: string[]): Promise<string> {
   const { stdout } = await execFileAsync('npm', ['run', '-s', 'ops', '--', ...args], { env: { ...process.env, SHOP_STATE_DIR: stateDir } });

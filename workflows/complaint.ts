@@ -6,9 +6,7 @@ import { z } from 'zod';
 import { AftersalesCompleted } from '../events/aftersales-completed';
 import { ComplaintFiled } from '../events/complaint-filed';
 import { RefundRequested } from '../events/refund-requested';
-import { repoPath } from '../infra/aws/paths';
-import { WorkflowFunction } from '../infra/aws/workflow-function';
-import { FlowStateMachine, FlowTrigger, type FlowResources } from './flow';
+import { FlowStateMachine, FlowTrigger, stepFunction, type FlowResources } from './flow';
 import { HumanTask } from './human-task';
 
 export const COMPLAINT_FLOW = 'complaint';
@@ -23,10 +21,7 @@ export class ComplaintFlow extends Construct {
 
   constructor(scope: Construct, id: string, resources: FlowResources) {
     super(scope, id);
-    const fn = (name: string, entry: string, description: string) =>
-      resources.notifications.bind(
-        new WorkflowFunction(this, name, { entry: repoPath(entry), description, timeout: Duration.seconds(30) }).bindTable('RECORDS_TABLE', resources.tables.records),
-      );
+    const fn = (name: string, entry: string, description: string) => resources.notifications.bind(stepFunction(this, name, entry, description, resources));
     const apologise = new LambdaInvoke(this, 'Apologise', {
       lambdaFunction: fn('ApologiseFunction', 'functions/complaint/apologise/handler.ts', 'Sends the apology at once'),
       payloadResponseOnly: true,

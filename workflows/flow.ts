@@ -25,6 +25,14 @@ export type FlowName = 'listing-review' | 'order-routing' | 'stock-out' | 'refun
 /** Template metadata key naming the flow a state machine runs. */
 export const FLOW_METADATA = 'shop:flow';
 
+/** A function of a flow's steps: it keeps the flow's records in the Records table. */
+export function stepFunction(scope: Construct, id: string, entry: string, description: string, resources: FlowResources): WorkflowFunction {
+  return new WorkflowFunction(scope, id, { entry: repoPath(entry), description, timeout: Duration.seconds(30) }).bindTable(
+    'RECORDS_TABLE',
+    resources.tables.records,
+  );
+}
+
 /** A flow's state machine ARN from its fixed name, for grants that must not reference the machine. */
 export function flowMachineArn(scope: Construct, flow: FlowName, stage: string): string {
   return Stack.of(scope).formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${flow}-${stage}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });

@@ -11,9 +11,8 @@ import { OrderRouted } from '../events/order-routed';
 import { OrderShipped } from '../events/order-shipped';
 import { StockOutDetected } from '../events/stock-out-detected';
 import { StockReceived } from '../events/stock-received';
-import { repoPath } from '../infra/aws/paths';
 import { WorkflowFunction } from '../infra/aws/workflow-function';
-import { FlowStateMachine, FlowTrigger, type FlowResources } from './flow';
+import { FlowStateMachine, FlowTrigger, stepFunction, type FlowResources } from './flow';
 import { stockOutMachineArn } from './stock-out';
 
 export const ORDER_ROUTING_FLOW = 'order-routing';
@@ -34,9 +33,7 @@ export class OrderRoutingFlow extends Construct {
 
   constructor(scope: Construct, id: string, resources: FlowResources) {
     super(scope, id);
-    const { records } = resources.tables;
-    const fn = (name: string, entry: string, description: string) =>
-      new WorkflowFunction(this, name, { entry: repoPath(entry), description, timeout: Duration.seconds(30) }).bindTable('RECORDS_TABLE', records);
+    const fn = (name: string, entry: string, description: string) => stepFunction(this, name, entry, description, resources);
 
     const route = fn('Route', 'functions/order-routing/route/handler.ts', 'Chooses the fulfilment location and reserves the stock of an order');
     const notifying = (f: WorkflowFunction) => resources.notifications.bind(f);

@@ -11,9 +11,8 @@ import { RefundPaid } from '../events/refund-paid';
 import { RefundRequested } from '../events/refund-requested';
 import { ReturnReceived } from '../events/return-received';
 import { refundPolicy } from '../functions/refund/policy';
-import { repoPath } from '../infra/aws/paths';
 import { WorkflowFunction } from '../infra/aws/workflow-function';
-import { FlowStateMachine, FlowTrigger, flowMachineArn, type FlowResources } from './flow';
+import { FlowStateMachine, FlowTrigger, flowMachineArn, stepFunction, type FlowResources } from './flow';
 import { HumanTask } from './human-task';
 
 export const REFUND_FLOW = 'refund';
@@ -29,11 +28,7 @@ export class RefundFlow extends Construct {
 
   constructor(scope: Construct, id: string, resources: FlowResources) {
     super(scope, id);
-    const { records, idempotency } = resources.tables;
-    const fn = (name: string, entry: string, description: string) =>
-      new WorkflowFunction(this, name, { entry: repoPath(entry), description, timeout: Duration.seconds(30) })
-        .bindTable('RECORDS_TABLE', records)
-        .bindTable('IDEMPOTENCY_TABLE', idempotency);
+    const fn = (name: string, entry: string, description: string) => stepFunction(this, name, entry, description, resources);
     const step = (name: string, stateId: string, entry: string, description: string, resultPath: string, f?: (w: WorkflowFunction) => WorkflowFunction) =>
       new LambdaInvoke(this, stateId, {
         lambdaFunction: (f ?? ((w) => w))(fn(name, entry, description)),

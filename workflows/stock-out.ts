@@ -7,9 +7,8 @@ import { z } from 'zod';
 import { StockOutDetected } from '../events/stock-out-detected';
 import { loadCatalog } from '../functions/catalog/catalog';
 import { orderRoutingPolicy } from '../functions/order-routing/policy';
-import { repoPath } from '../infra/aws/paths';
 import { WorkflowFunction } from '../infra/aws/workflow-function';
-import { FlowStateMachine, FlowTrigger, flowMachineArn, type FlowResources } from './flow';
+import { FlowStateMachine, FlowTrigger, flowMachineArn, stepFunction, type FlowResources } from './flow';
 import { HumanTask } from './human-task';
 
 export const STOCK_OUT_FLOW = 'stock-out';
@@ -26,11 +25,7 @@ export class StockOutFlow extends Construct {
 
   constructor(scope: Construct, id: string, resources: FlowResources) {
     super(scope, id);
-    const { records, idempotency } = resources.tables;
-    const fn = (name: string, entry: string, description: string) =>
-      new WorkflowFunction(this, name, { entry: repoPath(entry), description, timeout: Duration.seconds(30) })
-        .bindTable('RECORDS_TABLE', records)
-        .bindTable('IDEMPOTENCY_TABLE', idempotency);
+    const fn = (name: string, entry: string, description: string) => stepFunction(this, name, entry, description, resources);
 
     // By name, not by reference: the machine already depends on this function.
     const grantCallback = (f: WorkflowFunction) => {
