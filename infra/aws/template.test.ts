@@ -7,7 +7,7 @@ import { Function as LambdaFunction, Code } from 'aws-cdk-lib/aws-lambda';
 import { Pass, StateMachine, DefinitionBody, CustomState, QueryLanguage } from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../shared/roles';
-import { conventionViolations } from './conventions';
+import { allStates, conventionViolations, inspectableDefinition } from './conventions';
 import { FIXTURE_FLOWS } from '../../tests/fixtures/fixture-app';
 import { ALL_FLOWS } from './flows';
 import { defineShopApp } from './shop-app';
@@ -79,6 +79,45 @@ describe('the production app', () => {
     const groups = Object.values(api.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
     expect(groups.sort()).toEqual([...ROLES].sort());
     api.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
+  });
+});
+
+describe('the flows', () => {
+  const workflows = () => templates['Shop-test-Workflows'];
+
+  it.each(['order-routing', 'stock-out', 'refund', 'complaint'])('%s is a STANDARD state machine named after the flow, logged without execution data', (flow) => {
+    workflows().hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: `${flow}-test`,
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
+    });
+  });
+
+  it.each([
+    ['shop.orders', 'OrderPlaced'],
+    ['shop.orders', 'OrderShipped'],
+    ['shop.orders', 'OrderDelivered'],
+    ['shop.inventory', 'StockReceived'],
+    ['shop.workflows', 'StockOutDetected'],
+    ['shop.aftersales', 'RefundRequested'],
+    ['shop.aftersales', 'ReturnReceived'],
+    ['shop.aftersales', 'ComplaintFiled'],
+  ])('a rule on the bus takes %s %s to its handler, with a dead-letter queue', (source, detailType) => {
+    workflows().hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: [source], 'detail-type': [detailType] },
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }) })],
+    });
+  });
+
+  it('waits for people only with timeouts, and the stock-out contact escalates after its hour', () => {
+    const machines = workflows().findResources('AWS::StepFunctions::StateMachine');
+    const stockOut = Object.values(machines).find((m) => m.Properties.StateMachineName === 'stock-out-test')!;
+    const states = Object.fromEntries(allStates(inspectableDefinition(stockOut.Properties)));
+    expect(states['Contact the customer: open'].Result).toEqual({ slaSeconds: 3600 });
+    const wait = states['Contact the customer'];
+    expect(wait).toMatchObject({ Resource: expect.stringMatching(/:states:::lambda:invoke\.waitForTaskToken$/), TimeoutSecondsPath: '$.humanTask.slaSeconds' });
+    expect(wait.Parameters.Payload.spec).toMatchObject({ kind: 'stock-out-contact', role: 'cs-agent', escalation: { role: 'ops-lead', maxLevels: 1, slaSeconds: 47 * 3600 } });
   });
 });
 
