@@ -3,7 +3,7 @@ import { StockReceivedDetail } from '../../../events/stock-received';
 import { stepFunctions } from '../../../shared/aws';
 import { InventoryRepository, type ServedWaiter } from '../../../shared/inventory/repository';
 import { logger } from '../../../shared/logger';
-import { eventHandler } from '../../../shared/middleware';
+import { eventHandler } from '../../../shared/event-handler';
 import { recordsTable } from '../records';
 
 /**
