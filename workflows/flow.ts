@@ -33,6 +33,15 @@ export function stepFunction(scope: Construct, id: string, entry: string, descri
   );
 }
 
+/**
+ * A function that pays refunds. No real payment provider's adapter exists yet: in AWS such a
+ * function refuses to pay (a visible, redrivable failure); the local platform uses its local provider.
+ */
+export function paying(fn: WorkflowFunction): WorkflowFunction {
+  fn.addEnvironment('PAYMENT_PROVIDER', 'none');
+  return fn;
+}
+
 /** A flow's state machine ARN from its fixed name, for grants that must not reference the machine. */
 export function flowMachineArn(scope: Construct, flow: FlowName, stage: string): string {
   return Stack.of(scope).formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${flow}-${stage}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });

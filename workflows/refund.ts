@@ -12,7 +12,7 @@ import { RefundRequested } from '../events/refund-requested';
 import { ReturnReceived } from '../events/return-received';
 import { refundPolicy } from '../functions/refund/policy';
 import { WorkflowFunction } from '../infra/aws/workflow-function';
-import { FlowStateMachine, FlowTrigger, flowMachineArn, stepFunction, type FlowResources } from './flow';
+import { FlowStateMachine, FlowTrigger, flowMachineArn, paying, stepFunction, type FlowResources } from './flow';
 import { HumanTask } from './human-task';
 
 export const REFUND_FLOW = 'refund';
@@ -45,7 +45,7 @@ export class RefundFlow extends Construct {
 
     const assess = step('Assess', 'Assess the request', 'functions/refund/assess/handler.ts', 'Applies the refund rules to the request', '$.assessment');
     const decide = step('Decide', 'Record the decision', 'functions/refund/decide/handler.ts', 'Records and announces the decision', '$.decision');
-    const pay = step('Pay', 'Pay the refund once', 'functions/refund/pay/handler.ts', 'Pays the refund exactly once; gives the quality coupon', '$.payment', (w) => resources.notifications.bind(w));
+    const pay = step('Pay', 'Pay the refund once', 'functions/refund/pay/handler.ts', 'Pays the refund exactly once; gives the quality coupon', '$.payment', (w) => paying(resources.notifications.bind(w)));
     const close = step('Close', 'Close the case', 'functions/refund/close/handler.ts', 'Closes the case with its result', '$.closing');
 
     const summary = JsonPath.format('Refund {} for order {} (reason: {}). {}', JsonPath.stringAt('$.refundId'), JsonPath.stringAt('$.orderId'), JsonPath.stringAt('$.reason'), JsonPath.stringAt('$.assessment.explanation'));

@@ -8,7 +8,7 @@ import { StockOutDetected } from '../events/stock-out-detected';
 import { loadCatalog } from '../functions/catalog/catalog';
 import { orderRoutingPolicy } from '../functions/order-routing/policy';
 import { WorkflowFunction } from '../infra/aws/workflow-function';
-import { FlowStateMachine, FlowTrigger, flowMachineArn, stepFunction, type FlowResources } from './flow';
+import { FlowStateMachine, FlowTrigger, flowMachineArn, paying, stepFunction, type FlowResources } from './flow';
 import { HumanTask } from './human-task';
 
 export const STOCK_OUT_FLOW = 'stock-out';
@@ -75,7 +75,7 @@ export class StockOutFlow extends Construct {
       resultPath: '$.resolution',
     });
     const cancel = new LambdaInvoke(this, 'Cancel and refund', {
-      lambdaFunction: resources.notifications.bind(fn('CancelAndRefund', 'functions/stock-out/cancel-refund/handler.ts', 'Cancels the unserved lines and refunds them in full, once')),
+      lambdaFunction: paying(resources.notifications.bind(fn('CancelAndRefund', 'functions/stock-out/cancel-refund/handler.ts', 'Cancels the unserved lines and refunds them in full, once'))),
       payloadResponseOnly: true,
       resultPath: '$.resolution',
     }).addRetry({ errors: ['TransientError'], maxAttempts: 4, interval: Duration.seconds(2) });

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { ConfigurationError, defineEnv } from '../../shared/env';
 import { InventoryRepository } from '../../shared/inventory/repository';
 import { LocalPaymentProvider, RefundLedger, type PaymentProvider } from '../../shared/payments/refunds';
 import { recordsTable } from '../order-routing/records';
@@ -5,9 +7,17 @@ import { recordsTable } from '../order-routing/records';
 export const inventory = () => new InventoryRepository({ table: recordsTable() });
 export const refunds = () => new RefundLedger({ table: recordsTable() });
 
+const env = defineEnv(z.object({ PAYMENT_PROVIDER: z.enum(['none', 'local']).default('none') }));
+
 /**
- * The payment provider. Locally (and until a real provider's adapter is configured) the local
- * provider: it honours idempotency keys as real payment APIs do; the ledger of record is ours.
+ * The payment provider. `local` (the local platform) honours idempotency keys as real payment APIs
+ * do. No real provider's adapter exists yet, so a deployment fails the payment step loudly
+ * (`none`) instead of pretending to pay: the case waits, nothing is lost, and a redrive pays once.
  */
 let provider: PaymentProvider | undefined;
-export const paymentProvider = (): PaymentProvider => (provider ??= new LocalPaymentProvider());
+export function paymentProvider(): PaymentProvider {
+  if (env().PAYMENT_PROVIDER !== 'local') {
+    throw new ConfigurationError('No payment provider is configured (PAYMENT_PROVIDER=none): add the provider adapter before paying refunds');
+  }
+  return (provider ??= new LocalPaymentProvider());
+}

@@ -117,8 +117,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         AWS_SECRET_ACCESS_KEY: 'local',
         STAGE: options.stage,
       },
-      // No SNS locally: notifications are logged (without the number or the text) instead.
-      localOverrides: { NOTIFICATION_PROVIDER: 'log' },
+      // No SNS locally: notifications are logged (without the number or the text) instead; refunds
+      // are paid to the local payment provider.
+      localOverrides: { NOTIFICATION_PROVIDER: 'log', PAYMENT_PROVIDER: 'local' },
       sendToDeadLetter: async (arn, body, attributes) => {
         await sqs.sendToArn(arn, body, attributes);
       },
