@@ -98,7 +98,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     cleanup.push(() => close(awsServer));
     const awsEndpoint = `http://127.0.0.1:${awsPort}`;
 
-    const apiHolder: { server?: http.Server } = {};
     const model = readLocalModel(synthesizeForLocal(options.define), options.stage, { awsPort, apiPort: options.apiPort || 3000 });
     const dynamo = await dynamoStarting;
     services.dynamo = dynamo;
@@ -128,7 +127,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // Handlers create their SDK clients from the process environment on first use.
     Object.assign(process.env, { AWS_ENDPOINT_URL: awsEndpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
 
-    const stepFunctionsHolder: { service?: LocalStepFunctions } = {};
+    // EventBridge delivers to Step Functions, whose integrations put events: one refers to the other late.
+    let stepFunctions: LocalStepFunctions | undefined;
     const eventBridge = new LocalEventBridge({
       model,
       now: () => clock.now(),
@@ -137,14 +137,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       deliver: {
         invokeLambdaAsync: (arn, payload) => lambdas.invokeAsync(arn, payload),
         startExecution: async (arn, input) => {
-          await stepFunctionsHolder.service!.StartExecution({ stateMachineArn: arn, input });
+          await stepFunctions!.StartExecution({ stateMachineArn: arn, input });
         },
       },
     });
     cleanup.push(() => eventBridge.close());
     clock.addBusyProbe(() => eventBridge.inFlight > 0);
 
-    const stepFunctions = new LocalStepFunctions(
+    stepFunctions = new LocalStepFunctions(
       model.stateMachines,
       clock,
       {
@@ -155,7 +155,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
       log,
     );
-    stepFunctionsHolder.service = stepFunctions;
     cleanup.push(() => stepFunctions.stopAll());
     services.current = { AWSStepFunctions: stepFunctions as never, AWSEvents: eventBridge as never, AmazonSQS: sqs as never };
 
@@ -165,9 +164,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const keyFile = path.join(stateDir, 'issuer-key.json');
     const audience = model.apis[0]?.audience || 'local-client';
     const issuer = await createLocalIssuer({ issuer: LOCAL_ISSUER, audience, keyFile });
-    apiHolder.server = createApiServer({ apis: model.apis, issuer, invoke: (name, event) => lambdas.invoke(name, event), clock, log });
-    const apiPort = await listen(apiHolder.server, options.apiPort ?? 3000, 'SHOP_API_PORT');
-    cleanup.push(() => close(apiHolder.server!));
+    const apiServer = createApiServer({ apis: model.apis, issuer, invoke: (name, event) => lambdas.invoke(name, event), clock, log });
+    const apiPort = await listen(apiServer, options.apiPort ?? 3000, 'SHOP_API_PORT');
+    cleanup.push(() => close(apiServer));
     const apiEndpoint = `http://127.0.0.1:${apiPort}`;
 
     const connection: ConnectionFile = { awsEndpoint, apiEndpoint, issuer: LOCAL_ISSUER, audience, keyFile };
