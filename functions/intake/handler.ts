@@ -1,6 +1,5 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { EventBridgeEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { findContract } from '../../events/catalog';
 import { documents, stepFunctions } from '../../shared/aws';
@@ -115,4 +114,4 @@ async function quarantine(event: Envelope, reason: string, errors: FieldError[])
   return { status: 'quarantined', reason };
 }
 
-export const handler = taskHandler(Envelope, async (event) => startFlow(event as EventBridgeEvent<string, unknown> & Envelope));
+export const handler = taskHandler(Envelope, startFlow);

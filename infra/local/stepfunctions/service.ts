@@ -39,7 +39,6 @@ interface Execution {
 
 interface PendingTask {
   execution: Execution;
-  stateName: string;
   settle?: { resolve(output: unknown): void; reject(error: Error): void };
   heartbeat?: () => void;
   state: 'waiting' | 'done' | 'timed-out';
@@ -324,7 +323,7 @@ export class LocalStepFunctions {
     history: ReturnType<ExecutionHistory['task']>,
   ): Promise<unknown> {
     const token = `AQ${randomBytes(96).toString('base64url')}`;
-    const task: PendingTask = { execution, stateName: spec.stateName, state: 'waiting' };
+    const task: PendingTask = { execution, state: 'waiting' };
     const callback = new Promise<unknown>((resolve, reject) => {
       const settle = (finish: () => void) => {
         if (task.state !== 'waiting') return;
