@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalog, contractKey } from './catalog';
 
 export const schemasDir = new URL('./schemas/', import.meta.url);

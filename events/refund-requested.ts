@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent, fields } from './define';
 import { list, object, oneOf } from './schema-kit';
 import { sources } from './sources';

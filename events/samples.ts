@@ -1,7 +1,7 @@
 // Valid sample details, one per event, telling one story: a Hangzhou tea seller lists Longjing,
 // stock arrives in Shanghai, a Tmall member in Shanghai buys two boxes (a high-value order),
 // gets them, returns one for a quality issue and complains. Clone before changing them.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ComplaintFiledDetail } from './complaint-filed';
 import type { ListingSubmittedDetail } from './listing-submitted';
 import type { OrderDeliveredDetail } from './order-delivered';

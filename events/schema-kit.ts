@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { missingOr } from './define';
 
 // Field builders beyond `fields` in define.ts. Each one names the field in every message, because

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** One problem with an input, named by its path (`lines[0].quantity`). */
 export interface FieldError {

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Choice, Condition, JsonPath, Pass, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AftersalesCompleted } from '../events/aftersales-completed';
 import { ComplaintFiled } from '../events/complaint-filed';
 import { RefundRequested } from '../events/refund-requested';

@@ -3,7 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Choice, Condition, Errors, IntegrationPattern, JsonPath, Pass, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { StockOutDetected } from '../events/stock-out-detected';
 import { loadCatalog } from '../functions/catalog/catalog';
 import { orderRoutingPolicy } from '../functions/order-routing/policy';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import skusJson from './skus.json' with { type: 'json' };
 import { toFieldErrors, describeFieldErrors } from '../../shared/validation';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The complaint flow's state: ComplaintFiled without its text (personal data, kept server-side). */
 export const ComplaintState = z.looseObject({

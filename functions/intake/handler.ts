@@ -1,6 +1,6 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { findContract } from '../../events/catalog';
 import { documents, stepFunctions } from '../../shared/aws';
 import { nowIso } from '../../shared/clock';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLE_DESCRIPTIONS, ROLES } from '../../shared/roles';
 import packageJson from '../../package.json' with { type: 'json' };
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { missingOr } from '../../events/define';
 import { nonEmptyText, numberBetween, oneOf } from '../../events/schema-kit';
 import { ValidationError } from '../../shared/errors';

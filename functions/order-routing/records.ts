@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEnv } from '../../shared/env';
 
 const env = defineEnv(z.object({ RECORDS_TABLE: z.string().min(1) }));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RefundRequestedDetail } from '../../events/refund-requested';
 
 const Decision = z.looseObject({ outcome: z.string(), reason: z.string().optional(), decidedBy: z.string() });

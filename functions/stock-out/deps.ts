@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError, defineEnv } from '../../shared/env';
 import { InventoryRepository } from '../../shared/inventory/repository';
 import { LocalPaymentProvider, RefundLedger, type PaymentProvider } from '../../shared/payments/refunds';

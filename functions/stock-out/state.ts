@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The stock-out flow's state: the StockOutDetected detail plus what the steps added. */
 export const Line = z.object({ skuId: z.string().min(1), quantity: z.number().int().positive(), unitPriceFen: z.number().int().nonnegative() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES } from '../../shared/roles';
 
 /** The task a flow step asks for, as its state machine passes it (see workflows/human-task.ts). */

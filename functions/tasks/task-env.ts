@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEnv } from '../../shared/env';
 import { TaskRepository } from '../../shared/tasks/repository';
 

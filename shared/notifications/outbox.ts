@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
-import { z } from 'zod';
+import * as z from 'zod';
 import { documents } from '../aws';
 import { MINUTE, SECOND, addMs, nowIso } from '../clock';
 import { ValidationError } from '../errors';

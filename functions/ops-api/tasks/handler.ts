@@ -11,7 +11,7 @@ import { toFieldErrors } from '../../../shared/validation';
 import { CompleteTaskBody, ListTasksQuery, ReleaseTaskBody } from '../schemas';
 import { opsEnv } from '../ops-env';
 import { toDetail, toSummary } from './views';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 const repository = () => new TaskRepository({ tasksTable: opsEnv().TASKS_TABLE, recordsTable: opsEnv().RECORDS_TABLE });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addMs, HOUR } from '../../../shared/clock';
 import { nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/middleware';

@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrderRouted } from '../../../events/order-routed';
 import { StockOutDetected } from '../../../events/stock-out-detected';
 import { documents } from '../../../shared/aws';

@@ -1,6 +1,6 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { documents, stepFunctions } from '../../../shared/aws';
 import { taskHandler } from '../../../shared/middleware';
 import { recordsTable } from '../../order-routing/records';

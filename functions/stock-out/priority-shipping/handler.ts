@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { documents } from '../../../shared/aws';
 import { HOUR, addMs, nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/middleware';

@@ -1,5 +1,5 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { stepFunctions } from '../../../shared/aws';
 import { logger } from '../../../shared/logger';
 import { taskHandler } from '../../../shared/middleware';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { nowIso } from '../../../shared/clock';
 import { logger } from '../../../shared/logger';
 import { taskHandler } from '../../../shared/middleware';
