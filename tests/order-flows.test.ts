@@ -1,7 +1,9 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InventoryRepository } from '../shared/inventory/repository';
 import { addresses, orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
 import type { Platform } from '../infra/local/platform';
@@ -145,6 +147,22 @@ describe('stock-out', () => {
     await put(stock('SKU-KTL-01', 'ST-BJ-01', 1));
     expect((await opsApi(platform, 'POST', `/tasks/${task.taskId}/complete`, agent, { outcome: 'wait-restock' })).status).toBe(200);
     expect((await flow('stock-out', 'ORD-OUT-2', 'SUCCEEDED')).result).toMatchObject({ resolution: 'shipped-after-restock' });
+  });
+
+  it('resumes a waiting order when a redelivered restock finds it reserved but not yet resumed', async () => {
+    await put(order('ORD-OUT-5', 'hangzhou', [['SKU-SET-01', 1, 128000]]));
+    const task = await openTask('stock-out-contact', 'ORD-OUT-5');
+    expect((await opsApi(platform, 'POST', `/tasks/${task.taskId}/complete`, agent, { outcome: 'wait-restock' })).status).toBe(200);
+    await flow('stock-out', 'ORD-OUT-5', 'RUNNING');
+    // A stock applier that reserved for the order and then died before resuming its flow:
+    const receipt = { skuId: 'SKU-SET-01', locationId: 'ST-HZ-01', quantity: 1, receivedAt: new Date(platform.clock.now()).toISOString() };
+    const inventory = new InventoryRepository({ table: tableName(platform, 'RecordsTable'), client: DynamoDBDocumentClient.from(clients.dynamo) });
+    expect((await inventory.applyStockReceived(receipt)).fulfilledWaiters.map((w) => w.orderId)).toEqual(['ORD-OUT-5']);
+    expect((await flow('stock-out', 'ORD-OUT-5', 'RUNNING')).status).toBe('RUNNING');
+    // EventBridge redelivers the event: applied already, and the order is resumed now.
+    await put({ source: 'shop.inventory', type: 'StockReceived', detail: receipt });
+    expect((await flow('stock-out', 'ORD-OUT-5', 'SUCCEEDED')).result).toMatchObject({ resolution: 'shipped-after-restock' });
+    expect(await stockLevel('SKU-SET-01', 'ST-HZ-01')).toEqual({ onHand: 1, reserved: 1 });
   });
 
   it('prices an exchange at 90% of the replacement', async () => {

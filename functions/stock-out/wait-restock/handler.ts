@@ -1,9 +1,8 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
-import { stepFunctions } from '../../../shared/aws';
 import { logger } from '../../../shared/logger';
 import { taskHandler } from '../../../shared/middleware';
 import { inventory } from '../deps';
+import { registerRestockWait, resumeIfReserved } from '../restock-waits';
 
 const Input = z.object({
   taskToken: z.string().min(1),
@@ -20,15 +19,12 @@ const Input = z.object({
 export const handler = taskHandler(Input, async ({ taskToken, orderId, placedAt, unservedLines }) => {
   const repository = inventory();
   const skus = unservedLines.map((line) => line.skuId);
-  let waiting = 0;
+  // Registered first: a restock landing while the lines join the waitlists finds this wait.
+  await registerRestockWait(orderId, placedAt, skus, taskToken);
   for (const line of unservedLines) {
-    const joined = await repository.joinWaitlist({ orderId, skuId: line.skuId, quantity: line.quantity, placedAt, callback: { taskToken, skus } });
-    if ('waiting' in joined) waiting++;
+    await repository.joinWaitlist({ orderId, skuId: line.skuId, quantity: line.quantity, placedAt, callback: { skus } });
   }
-  logger.info('waiting for restock', { orderId, lines: unservedLines.length, waiting });
-  if (waiting === 0) {
-    const reservation = await repository.reservationOf(orderId);
-    await stepFunctions().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ allocations: reservation?.allocations ?? [] }) }));
-  }
-  return { waiting };
+  const resumed = await resumeIfReserved(repository, orderId, skus, taskToken);
+  logger.info('waiting for restock', { orderId, lines: unservedLines.length, reservedAlready: resumed });
+  return { waiting: !resumed };
 });
