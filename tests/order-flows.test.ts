@@ -153,10 +153,19 @@ describe('stock-out', () => {
     await put(order('ORD-OUT-5', 'hangzhou', [['SKU-SET-01', 1, 128000]]));
     const task = await openTask('stock-out-contact', 'ORD-OUT-5');
     expect((await opsApi(platform, 'POST', `/tasks/${task.taskId}/complete`, agent, { outcome: 'wait-restock' })).status).toBe(200);
-    await flow('stock-out', 'ORD-OUT-5', 'RUNNING');
+    const inventory = new InventoryRepository({ table: tableName(platform, 'RecordsTable'), client: DynamoDBDocumentClient.from(clients.dynamo) });
+    // The wait step has run to its end (its Lambda returned: TaskSubmitted) and the order waits.
+    const executionArn = `${platform.model.stateMachines.find((m) => m.flow === 'stock-out')!.arn.replace(':stateMachine:', ':execution:')}:ORD-OUT-5`;
+    await eventually(
+      () => clients.sfn.send(new GetExecutionHistoryCommand({ executionArn })),
+      (h) => {
+        const entered = h.events!.findIndex((e) => e.stateEnteredEventDetails?.name === 'Wait for the restock');
+        return entered >= 0 && h.events!.slice(entered).some((e) => e.type === 'TaskSubmitted');
+      },
+      'the order to wait for the restock',
+    );
     // A stock applier that reserved for the order and then died before resuming its flow:
     const receipt = { skuId: 'SKU-SET-01', locationId: 'ST-HZ-01', quantity: 1, receivedAt: new Date(platform.clock.now()).toISOString() };
-    const inventory = new InventoryRepository({ table: tableName(platform, 'RecordsTable'), client: DynamoDBDocumentClient.from(clients.dynamo) });
     expect((await inventory.applyStockReceived(receipt)).fulfilledWaiters.map((w) => w.orderId)).toEqual(['ORD-OUT-5']);
     expect((await flow('stock-out', 'ORD-OUT-5', 'RUNNING')).status).toBe('RUNNING');
     // EventBridge redelivers the event: applied already, and the order is resumed now.
