@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { localClients } from '../infra/local/clients';
+import { callOpsApi } from '../infra/local/ops-call';
 import { startPlatform, type Platform } from '../infra/local/platform';
 import { defineFixtureApp } from './fixtures/fixture-app';
 import { LOCAL_STAGE, defineLocalApp } from '../infra/local/local-app';
@@ -25,15 +26,8 @@ export async function startLocalPlatform() {
 }
 
 /** Calls the ops API as a user with these roles (tokens minted by the platform's local issuer). */
-export async function opsApi(platform: Platform, method: string, route: string, as: { user: string; roles: string[] }, body?: unknown) {
-  const token = await platform.issuer.mint({ user: as.user, groups: as.roles, now: new Date(platform.clock.now()) });
-  const response = await fetch(`${platform.apiEndpoint}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, text };
+export function opsApi(platform: Platform, method: string, route: string, as: { user: string; roles: string[] }, body?: unknown) {
+  return callOpsApi(platform, method, route, { user: as.user, groups: as.roles }, body);
 }
 
 /**

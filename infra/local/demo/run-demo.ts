@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { executionNameFor } from '../../../functions/intake/rules';
 import { EVENT_BUS_NAME } from '../../aws/stacks/bus-stack';
 import { localClients } from '../clients';
+import { callOpsApi } from '../ops-call';
 import type { Platform } from '../platform';
 import type { DemoContext, DemoInstance, DemoScenario, FlowState } from './scenario';
 
@@ -51,6 +52,9 @@ async function check(context: DemoContext, instance: DemoInstance): Promise<Inst
   return { ...instance, actual, ok: problems.length === 0, ...(problems.length ? { problem: problems.join('; ') } : {}) };
 }
 
+/** Who the demo looks tasks up as: any role may list the inbox. */
+const TASK_READER = { user: 'demo', groups: ['ops-lead'] };
+
 export function demoContext(platform: Platform, onStep: (label: string) => void): DemoContext {
   const { sfn, events, dynamo } = localClients(platform.awsEndpoint);
 
@@ -80,15 +84,16 @@ export function demoContext(platform: Platform, onStep: (label: string) => void)
       if (result.FailedEntryCount) throw new Error(`${detailType} was refused: ${result.Entries?.[0]?.ErrorMessage}`);
       await platform.clock.settle();
     },
-    async api(method, path, as, body) {
-      const token = await platform.issuer.mint({ user: as.user, groups: as.groups, now: new Date(platform.clock.now()) });
-      const response = await fetch(`${platform.apiEndpoint}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    api: (method, path, as, body) => callOpsApi(platform, method, path, as, body),
+    async openTask(kind, businessKey) {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const { body } = await callOpsApi(platform, 'GET', `/tasks?businessKey=${encodeURIComponent(businessKey)}&kind=${kind}`, TASK_READER);
+        const task = body.items?.find((t: { status: string }) => t.status === 'open');
+        if (task) return task;
+        if (Date.now() > deadline) throw new Error(`no open ${kind} task for ${businessKey}`);
+        await platform.clock.settle();
+      }
     },
     async advance(seconds) {
       await platform.clock.advance(seconds);

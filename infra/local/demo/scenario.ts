@@ -26,6 +26,8 @@ export interface DemoContext {
   putEvent(source: string, detailType: string, detail: unknown): Promise<void>;
   /** Calls the ops API as a user with these roles. */
   api(method: string, path: string, as: { user: string; groups: string[] }, body?: unknown): Promise<{ status: number; body: any }>;
+  /** The open task of this kind for a business key, once the flow has opened it. */
+  openTask(kind: string, businessKey: string): Promise<{ taskId: string; role: string; escalationLevel: number }>;
   advance(seconds: number): Promise<void>;
   flowState(flow: string, businessKey: string): Promise<FlowState | undefined>;
   /** Waits (in real time) until the instance leaves RUNNING, or has the given status. */

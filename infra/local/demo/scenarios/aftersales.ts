@@ -1,7 +1,6 @@
 import { addresses, orderPlaced } from '../../../../events/samples';
 import type { DemoContext, DemoScenario } from '../scenario';
 
-const OPS = { user: 'olivia', groups: ['ops-lead'] };
 const ALICE = { user: 'alice', groups: ['aftersales'] };
 const FIONA = { user: 'fiona', groups: ['finance'] };
 const CARL = { user: 'carl', groups: ['cs-agent'] };
@@ -36,18 +35,9 @@ function refund(context: DemoContext, refundId: string, orderId: string, kind: s
 }
 
 async function complete(context: DemoContext, businessKey: string, kind: string, as: { user: string; groups: string[] }, body: unknown) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const { body: page } = await context.api('GET', `/tasks?businessKey=${businessKey}&kind=${kind}`, OPS);
-    const task = page.items?.find((t: { status: string }) => t.status === 'open');
-    if (task) {
-      const done = await context.api('POST', `/tasks/${task.taskId}/complete`, as, body);
-      if (done.status !== 200) throw new Error(`${kind} for ${businessKey}: ${done.status} ${JSON.stringify(done.body)}`);
-      return;
-    }
-    if (Date.now() > deadline) throw new Error(`no open ${kind} task for ${businessKey}`);
-    await context.platform.clock.settle();
-  }
+  const task = await context.openTask(kind, businessKey);
+  const done = await context.api('POST', `/tasks/${task.taskId}/complete`, as, body);
+  if (done.status !== 200) throw new Error(`${kind} for ${businessKey}: ${done.status} ${JSON.stringify(done.body)}`);
 }
 
 /** After-sales: an auto-approved refund, a late request, a 3,000-yuan refund, a quality return, a complaint. */

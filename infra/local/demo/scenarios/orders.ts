@@ -19,17 +19,6 @@ function stock(context: DemoContext, skuId: string, locationId: string, quantity
   return context.putEvent('shop.inventory', 'StockReceived', { skuId, locationId, quantity, receivedAt: new Date(context.platform.clock.now()).toISOString() });
 }
 
-async function openTask(context: DemoContext, orderId: string) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { body } = await context.api('GET', `/tasks?businessKey=${orderId}&kind=stock-out-contact`, OPS);
-    const task = body.items?.find((t: { status: string }) => t.status === 'open');
-    if (task) return task;
-    if (Date.now() > deadline) throw new Error(`no stock-out contact task for ${orderId}`);
-    await context.platform.clock.settle();
-  }
-}
-
 /** Morning stock, orders from three cities, and two stock-outs: one restocked, one never answered. */
 export const ordersScenario: DemoScenario = {
   flow: 'order-routing',
@@ -51,7 +40,7 @@ export const ordersScenario: DemoScenario = {
     await order(context, 'D-OUT-2', 'beijing', 'SKU-CUP-ENG', 2, 12800);
     context.step('10:00 two orders nobody can serve');
 
-    const late = await openTask(context, 'D-OUT-1');
+    const late = await context.openTask('stock-out-contact', 'D-OUT-1');
     await context.advance(3600 + 60);
     context.step('11:01 the contact task passed its hour: escalated to ops-lead');
 
