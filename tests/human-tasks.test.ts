@@ -1,6 +1,7 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executionArnFor } from '../functions/intake/rules';
 import { createLocalIssuer } from '../infra/local/auth';
 import { LOCAL_ISSUER, type Platform } from '../infra/local/platform';
 import { captureOutput, opsCli, startFixturePlatform, tableName } from './support';
@@ -198,7 +199,7 @@ describe('the human-task inbox', () => {
   it('answers 409 and expires the task when the flow stopped waiting', async () => {
     await startCase('case-stopped');
     const { taskId } = await taskOf('case-stopped', 'fixture-review');
-    const executionArn = `${reviewArn().replace(':stateMachine:', ':execution:')}:case-stopped`;
+    const executionArn = executionArnFor(reviewArn(), 'case-stopped');
     await sfn.send(new StopExecutionCommand({ executionArn }));
     const late = await api('POST', `/tasks/${taskId}/complete`, as('amy', 'aftersales'), { outcome: 'approve' });
     expect(late.status).toBe(409);

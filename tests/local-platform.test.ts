@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executionArnFor } from '../functions/intake/rules';
 import { orderDelivered } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
 import { formatReport, runDemo } from '../infra/local/demo/run-demo';
@@ -83,7 +84,7 @@ describe('the local platform, through real AWS SDK clients', () => {
       }),
     );
     expect(put.FailedEntryCount).toBe(0);
-    const executionArn = `${machineArn('fixture-approval').replace(':stateMachine:', ':execution:')}:ORD-RULE-1`;
+    const executionArn = executionArnFor(machineArn('fixture-approval'), 'ORD-RULE-1');
     await eventually(() => status(executionArn).catch(() => undefined), (s) => s === 'RUNNING', 'the execution to start');
     await platform.clock.settle();
     const executions = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn('fixture-approval') }));

@@ -3,6 +3,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executionArnFor } from '../functions/intake/rules';
 import { InventoryRepository } from '../shared/inventory/repository';
 import { addresses, orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
@@ -115,7 +116,7 @@ describe('order routing', () => {
     );
     expect(outbox.Items!.map((i) => i.type.S).sort()).toEqual(['order-confirmation', 'shipping-notice']);
     const history = await clients.sfn.send(
-      new GetExecutionHistoryCommand({ executionArn: `${platform.model.stateMachines.find((m) => m.flow === 'order-routing')!.arn.replace(':stateMachine:', ':execution:')}:ORD-SH-1` }),
+      new GetExecutionHistoryCommand({ executionArn: executionArnFor(platform.model.stateMachines.find((m) => m.flow === 'order-routing')!.arn, 'ORD-SH-1') }),
     );
     const everything = [...output.printed, JSON.stringify(history.events), JSON.stringify(outbox.Items)].join('\n');
     expect(everything).not.toContain(PHONE);
@@ -155,7 +156,7 @@ describe('stock-out', () => {
     expect((await opsApi(platform, 'POST', `/tasks/${task.taskId}/complete`, agent, { outcome: 'wait-restock' })).status).toBe(200);
     const inventory = new InventoryRepository({ table: tableName(platform, 'RecordsTable'), client: DynamoDBDocumentClient.from(clients.dynamo) });
     // The wait step has run to its end (its Lambda returned: TaskSubmitted) and the order waits.
-    const executionArn = `${platform.model.stateMachines.find((m) => m.flow === 'stock-out')!.arn.replace(':stateMachine:', ':execution:')}:ORD-OUT-5`;
+    const executionArn = executionArnFor(platform.model.stateMachines.find((m) => m.flow === 'stock-out')!.arn, 'ORD-OUT-5');
     await eventually(
       () => clients.sfn.send(new GetExecutionHistoryCommand({ executionArn })),
       (h) => {

@@ -20,3 +20,8 @@ export function businessKeyOf(detail: Record<string, unknown>, field: string): s
   const value = detail[field];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
+
+/** The ARN of a flow instance: executions are named after their business key (see executionNameFor). */
+export function executionArnFor(stateMachineArn: string, businessKey: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionNameFor(businessKey)}`;
+}

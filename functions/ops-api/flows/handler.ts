@@ -2,7 +2,7 @@ import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCom
 import { stepFunctions } from '../../../shared/aws';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors';
 import { apiHandler, json } from '../../../shared/http';
-import { executionNameFor } from '../../intake/rules';
+import { executionArnFor } from '../../intake/rules';
 import { opsEnv } from '../ops-env';
 import { flowView } from './view';
 
@@ -17,7 +17,7 @@ export const handler = apiHandler(async (event, caller) => {
   const machines = opsEnv().FLOW_STATE_MACHINES;
   const stateMachineArn = machines[flow];
   if (!stateMachineArn) throw new NotFoundError(`no flow ${flow}; flows are ${Object.keys(machines).sort().join(', ') || 'not deployed yet'}`);
-  const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionNameFor(businessKey)}`;
+  const executionArn = executionArnFor(stateMachineArn, businessKey);
   try {
     const execution = await stepFunctions().send(new DescribeExecutionCommand({ executionArn }));
     return json(200, flowView(flow, businessKey, execution, await history(executionArn)));

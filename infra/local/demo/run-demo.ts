@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { isDeepStrictEqual } from 'node:util';
-import { executionNameFor } from '../../../functions/intake/rules';
+import { executionArnFor } from '../../../functions/intake/rules';
 import { EVENT_BUS_NAME } from '../../aws/stacks/bus-stack';
 import { localClients } from '../clients';
 import { callOpsApi } from '../ops-call';
@@ -61,7 +61,7 @@ export function demoContext(platform: Platform, onStep: (label: string) => void)
   const flowState = async (flow: string, businessKey: string): Promise<FlowState | undefined> => {
     const machine = platform.model.stateMachines.find((m) => m.flow === flow);
     if (!machine) throw new Error(`no state machine runs flow ${flow}`);
-    const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${executionNameFor(businessKey)}`;
+    const executionArn = executionArnFor(machine.arn, businessKey);
     try {
       const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       return { status: described.status!, output: described.output ? JSON.parse(described.output) : undefined };
