@@ -6,8 +6,8 @@ import * as z from 'zod';
 import { AftersalesCompleted } from '../events/aftersales-completed';
 import { ComplaintFiled } from '../events/complaint-filed';
 import { RefundRequested } from '../events/refund-requested';
-import { FlowStateMachine, FlowTrigger, stepFunction, type FlowResources } from './flow';
-import { HumanTask } from './human-task';
+import { FlowStateMachine, FlowTrigger, stepFunction, type FlowResources } from './constructs/flow';
+import { HumanTask } from './constructs/human-task';
 
 export const COMPLAINT_FLOW = 'complaint';
 

@@ -11,8 +11,8 @@ import { OrderRouted } from '../events/order-routed';
 import { OrderShipped } from '../events/order-shipped';
 import { StockOutDetected } from '../events/stock-out-detected';
 import { StockReceived } from '../events/stock-received';
-import { WorkflowFunction } from '../infra/aws/workflow-function';
-import { FlowStateMachine, FlowTrigger, stepFunction, type FlowResources } from './flow';
+import { WorkflowFunction } from './constructs/workflow-function';
+import { FlowStateMachine, FlowTrigger, stepFunction, type FlowResources } from './constructs/flow';
 import { stockOutMachineArn } from './stock-out';
 
 export const ORDER_ROUTING_FLOW = 'order-routing';

@@ -11,9 +11,9 @@ import { RefundPaid } from '../events/refund-paid';
 import { RefundRequested } from '../events/refund-requested';
 import { ReturnReceived } from '../events/return-received';
 import { refundPolicy } from '../functions/refund/policy';
-import { WorkflowFunction } from '../infra/aws/workflow-function';
-import { FlowStateMachine, FlowTrigger, flowMachineArn, paying, stepFunction, type FlowResources } from './flow';
-import { HumanTask } from './human-task';
+import { WorkflowFunction } from './constructs/workflow-function';
+import { FlowStateMachine, FlowTrigger, flowMachineArn, paying, stepFunction, type FlowResources } from './constructs/flow';
+import { HumanTask } from './constructs/human-task';
 
 export const REFUND_FLOW = 'refund';
 

@@ -7,9 +7,9 @@ import * as z from 'zod';
 import { StockOutDetected } from '../events/stock-out-detected';
 import { loadCatalog } from '../functions/catalog/catalog';
 import { orderRoutingPolicy } from '../functions/order-routing/policy';
-import { WorkflowFunction } from '../infra/aws/workflow-function';
-import { FlowStateMachine, FlowTrigger, flowMachineArn, paying, stepFunction, type FlowResources } from './flow';
-import { HumanTask } from './human-task';
+import { WorkflowFunction } from './constructs/workflow-function';
+import { FlowStateMachine, FlowTrigger, flowMachineArn, paying, stepFunction, type FlowResources } from './constructs/flow';
+import { HumanTask } from './constructs/human-task';
 
 export const STOCK_OUT_FLOW = 'stock-out';
 /** Business rules §3: "contact the customer within 1 hour". */

@@ -6,7 +6,7 @@ import { documents, stepFunctions } from '../../shared/aws';
 import { nowIso } from '../../shared/clock';
 import { defineEnv } from '../../shared/env';
 import { logger } from '../../shared/logger';
-import { taskHandler } from '../../shared/middleware';
+import { taskHandler } from '../../shared/handlers/task';
 import { toFieldErrors, type FieldError } from '../../shared/validation';
 import { businessKeyOf, executionNameFor } from './rules';
 

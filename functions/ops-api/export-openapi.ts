@@ -2,10 +2,10 @@
 // openapi.test.ts fails when it is stale).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../../infra/aws/paths';
+import { fileURLToPath } from 'node:url';
 import { OPENAPI_FILE, renderOpenApi } from './openapi';
 
-const file = path.join(REPO_ROOT, OPENAPI_FILE);
+const file = fileURLToPath(new URL(`../../${OPENAPI_FILE}`, import.meta.url));
 const content = renderOpenApi();
 let previous: string | undefined;
 try {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../infra/aws/paths';
 import { ROLE_DESCRIPTIONS, ROLES } from '../../shared/roles';
 import { OPENAPI_FILE, openApiDocument, renderOpenApi } from './openapi';
 
@@ -21,6 +21,7 @@ const CONTRACT_ROUTES = [
   'GET /reports/{name}',
   'GET /me',
 ];
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ARCHITECTURE = path.resolve(REPO_ROOT, '../shared/architecture.md');
 
 function operations(): Array<[string, string, Json]> {

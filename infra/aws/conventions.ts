@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { ENTRY_METADATA } from './workflow-function';
-import { repoPath } from './paths';
+import { ENTRY_METADATA } from '../../workflows/constructs/workflow-function';
+import { repoPath } from '../../workflows/constructs/repo-paths';
 
 type Resource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> };
 type Template = { Resources?: Record<string, Resource> };

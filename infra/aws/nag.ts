@@ -1,5 +1,5 @@
 import { Validations, type App, type CfnElement, type Stack } from 'aws-cdk-lib';
-import { WorkflowFunction } from './workflow-function';
+import { WorkflowFunction } from '../../workflows/constructs/workflow-function';
 import cdkNag from 'cdk-nag';
 
 /** Runs the AWS Solutions checks on synth; an unacknowledged finding fails it. */

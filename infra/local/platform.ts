@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { App } from 'aws-cdk-lib';
 import { installClock } from '../../shared/clock';
-import { REPO_ROOT } from '../aws/paths';
+import { REPO_ROOT } from '../../workflows/constructs/repo-paths';
 import { createApiServer } from './api-server';
 import { readLocalModel, synthesizeForLocal } from './assembly';
 import { createLocalIssuer, type LocalIssuer } from './auth';

@@ -1,4 +1,4 @@
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { notify } from '../../notifications/send';
 import { ComplaintState } from '../state';
 

@@ -3,7 +3,7 @@ import { AftersalesCompleted } from '../../../events/aftersales-completed';
 import { RefundRequested } from '../../../events/refund-requested';
 import { documents } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { notify } from '../../notifications/send';
 import { recordsTable } from '../../order-routing/records';
 import { ComplaintState, RED_PACKET_FEN } from '../state';

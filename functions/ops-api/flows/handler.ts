@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../../../shared/aws';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors';
-import { apiHandler, json } from '../../../shared/http';
+import { apiHandler, json } from '../../../shared/handlers/api';
 import { executionArnFor } from '../../intake/rules';
 import { opsEnv } from '../ops-env';
 import { flowView } from './view';

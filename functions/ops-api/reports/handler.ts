@@ -2,7 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../../shared/aws';
 import { DAY, nowIso, nowMs } from '../../../shared/clock';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors';
-import { apiHandler, json } from '../../../shared/http';
+import { apiHandler, json } from '../../../shared/handlers/api';
 import { TaskRepository } from '../../../shared/tasks/repository';
 import { isBreached } from '../../../shared/tasks/rules';
 import { opsEnv } from '../ops-env';

@@ -2,7 +2,7 @@ import { SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut, InvalidToken } 
 import { stepFunctions } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../shared/errors';
-import { apiHandler, json, parseJsonBody, type ApiEvent, type Caller } from '../../../shared/http';
+import { apiHandler, json, parseJsonBody, type ApiEvent, type Caller } from '../../../shared/handlers/api';
 import { logger } from '../../../shared/logger';
 import type { TaskRecord } from '../../../shared/tasks/model';
 import { TaskRepository } from '../../../shared/tasks/repository';

@@ -1,4 +1,4 @@
-import { apiHandler, json } from '../../../shared/http';
+import { apiHandler, json } from '../../../shared/handlers/api';
 import { ROLE_DESCRIPTIONS } from '../../../shared/roles';
 
 /** `GET /me`: who the token says you are and what your roles let you do. */

@@ -1,5 +1,5 @@
 import { StockReceivedDetail } from '../../../events/stock-received';
-import { eventHandler } from '../../../shared/event-handler';
+import { eventHandler } from '../../../shared/handlers/event';
 import { InventoryRepository } from '../../../shared/inventory/repository';
 import { logger } from '../../../shared/logger';
 import { resumeRestockedOrders } from '../../stock-out/restock-waits';

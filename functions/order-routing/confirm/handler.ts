@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { addMs, HOUR } from '../../../shared/clock';
 import { nowIso } from '../../../shared/clock';
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { notify } from '../../notifications/send';
 
 const Input = z.object({

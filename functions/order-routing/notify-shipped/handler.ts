@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { OrderShippedDetail, type OrderShippedDetail as Shipped } from '../../../events/order-shipped';
 import { documents } from '../../../shared/aws';
 import { logger } from '../../../shared/logger';
-import { eventHandler } from '../../../shared/event-handler';
+import { eventHandler } from '../../../shared/handlers/event';
 import { notify } from '../../notifications/send';
 import { recordsTable } from '../records';
 

@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { OrderDeliveredDetail } from '../../../events/order-delivered';
 import { documents } from '../../../shared/aws';
-import { eventHandler } from '../../../shared/event-handler';
+import { eventHandler } from '../../../shared/handlers/event';
 import { recordsTable } from '../records';
 
 /**

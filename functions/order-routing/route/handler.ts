@@ -7,7 +7,7 @@ import { nowIso } from '../../../shared/clock';
 import { InsufficientStockError, ValidationError } from '../../../shared/errors';
 import { InventoryRepository } from '../../../shared/inventory/repository';
 import { logger } from '../../../shared/logger';
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { contactKey } from '../../../shared/notifications/outbox';
 import { loadLocations } from '../locations';
 import { orderRoutingPolicy } from '../policy';

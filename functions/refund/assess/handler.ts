@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RefundRequestedDetail } from '../../../events/refund-requested';
 import { documents } from '../../../shared/aws';
 import { DAY, nowIso, nowMs } from '../../../shared/clock';
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { loadCatalog } from '../../catalog/catalog';
 import { recordsTable } from '../../order-routing/records';
 import { refundPolicy } from '../policy';

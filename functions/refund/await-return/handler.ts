@@ -2,7 +2,7 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documents, stepFunctions } from '../../../shared/aws';
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { recordsTable } from '../../order-routing/records';
 
 const Input = z.object({ taskToken: z.string().min(1), refundId: z.string().min(1) });

@@ -2,7 +2,7 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RefundDecided } from '../../../events/refund-decided';
 import { documents } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { recordsTable } from '../../order-routing/records';
 import { RefundState, refundKey } from '../state';
 

@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { RefundPaid } from '../../../events/refund-paid';
 import { documents } from '../../../shared/aws';
 import { HOUR, nowIso } from '../../../shared/clock';
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { RefundLedger } from '../../../shared/payments/refunds';
 import { notify } from '../../notifications/send';
 import { recordsTable } from '../../order-routing/records';

@@ -3,7 +3,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ReturnReceivedDetail } from '../../../events/return-received';
 import { documents, stepFunctions } from '../../../shared/aws';
 import { logger } from '../../../shared/logger';
-import { eventHandler } from '../../../shared/event-handler';
+import { eventHandler } from '../../../shared/handlers/event';
 import { recordsTable } from '../../order-routing/records';
 
 /** ReturnReceived → the receipt (first one counts), and the waiting refund flow resumes. */

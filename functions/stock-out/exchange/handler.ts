@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../../shared/aws';
 import { DAY, addMs, nowIso } from '../../../shared/clock';
 import { ValidationError } from '../../../shared/errors';
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { percentOf } from '../../../shared/money';
 import { loadCatalog } from '../../catalog/catalog';
 import { notify } from '../../notifications/send';

@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documents } from '../../../shared/aws';
 import { HOUR, addMs, nowIso } from '../../../shared/clock';
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { orderRoutingPolicy } from '../../order-routing/policy';
 import { recordsTable } from '../../order-routing/records';
 import { StockOutState } from '../state';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { logger } from '../../../shared/logger';
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { inventory } from '../deps';
 import { registerRestockWait, resumeIfReserved } from '../restock-waits';
 

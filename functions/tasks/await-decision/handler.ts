@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { nowIso } from '../../../shared/clock';
 import { logger } from '../../../shared/logger';
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { StepInput } from '../spec';
 import { tasks } from '../task-env';
 

@@ -5,7 +5,7 @@ import { nowIso } from '../../../shared/clock';
 import { ConfigurationError } from '../../../shared/env';
 import { NotFoundError } from '../../../shared/errors';
 import { logger } from '../../../shared/logger';
-import { taskHandler } from '../../../shared/middleware';
+import { taskHandler } from '../../../shared/handlers/task';
 import { StepInput } from '../spec';
 import { taskEnv, tasks } from '../task-env';
 

@@ -3,9 +3,9 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ArnFormat, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { repoPath } from '../paths';
+import { repoPath } from '../../../workflows/constructs/repo-paths';
 import { OpsApi } from '../ops-api';
-import { WorkflowFunction } from '../workflow-function';
+import { WorkflowFunction } from '../../../workflows/constructs/workflow-function';
 
 export interface ApiStackProps extends StackProps {
   stage: string;

@@ -1,7 +1,7 @@
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { registerIndex } from '../table-indexes';
+import { registerIndex } from '../../../workflows/constructs/table-indexes';
 
 export interface DataStackProps extends StackProps {
   stage: string;

@@ -2,9 +2,9 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { FlowStateMachine, type FlowResources } from '../../../workflows/flow';
-import { HumanTaskFunctions } from '../../../workflows/human-task';
-import { Notifications } from '../../../workflows/notifications';
+import { FlowStateMachine, type FlowResources } from '../../../workflows/constructs/flow';
+import { HumanTaskFunctions } from '../../../workflows/constructs/human-task';
+import { Notifications } from '../../../workflows/constructs/notifications';
 import type { DataStack } from './data-stack';
 
 export interface WorkflowsStackProps extends StackProps {

@@ -4,9 +4,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { ShopError, ValidationError } from './errors';
-import { logger } from './logger';
-import { fieldPath } from './validation';
+import { ShopError, ValidationError } from '../errors';
+import { logger } from '../logger';
+import { fieldPath } from '../validation';
 
 /** Turns Powertools' ParseError into our ValidationError, which names each bad field. */
 export const namedValidationErrors = (): MiddlewareObj => ({

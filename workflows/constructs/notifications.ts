@@ -1,7 +1,7 @@
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { WorkflowFunction } from '../infra/aws/workflow-function';
+import type { WorkflowFunction } from './workflow-function';
 
 /**
  * Where customer notifications leave the platform in AWS: an SNS topic the SMS gateway subscribes

@@ -17,9 +17,9 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import * as z from 'zod';
-import { repoPath } from '../infra/aws/paths';
-import { WorkflowFunction } from '../infra/aws/workflow-function';
-import type { Role } from '../shared/roles';
+import { repoPath } from './repo-paths';
+import { WorkflowFunction } from './workflow-function';
+import type { Role } from '../../shared/roles';
 
 /** The two functions every human step uses; created once per workflows stack. */
 export class HumanTaskFunctions extends Construct {

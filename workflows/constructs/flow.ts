@@ -13,9 +13,9 @@ import {
   type IChainable,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { EventContract } from '../events/define';
-import { repoPath } from '../infra/aws/paths';
-import { WorkflowFunction } from '../infra/aws/workflow-function';
+import type { EventContract } from '../../events/define';
+import { repoPath } from './repo-paths';
+import { WorkflowFunction } from './workflow-function';
 import type { HumanTaskFunctions } from './human-task';
 import type { Notifications } from './notifications';
 

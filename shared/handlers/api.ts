@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ShopError, UnauthorizedError, ValidationError } from './errors';
-import { logger } from './logger';
-import { isRole, type Role } from './roles';
-import { logFailure } from './middleware';
+import { ShopError, UnauthorizedError, ValidationError } from '../errors';
+import { logger } from '../logger';
+import { isRole, type Role } from '../roles';
+import { logFailure } from './task';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 

@@ -3,9 +3,9 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { ValidationError } from './errors';
-import { logger } from './logger';
-import { namedValidationErrors } from './middleware';
+import { ValidationError } from '../errors';
+import { logger } from '../logger';
+import { namedValidationErrors } from './task';
 
 /**
  * Unwraps the EventBridge envelope to its detail. Done here rather than with Powertools'

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { eventHandler } from './event-handler';
+import { eventHandler } from './event';
 
 const context = { functionName: 'test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 1000 } as unknown as Context;
 const handler = eventHandler(z.object({ orderId: z.string().min(1) }), async (detail) => ({ got: detail.orderId }));
