@@ -13,6 +13,6 @@ const Input = StepInput.extend({ taskToken: z.string().min(1) });
  */
 export const handler = taskHandler(Input, async ({ executionArn, stepId, spec, taskToken }) => {
   const task = await tasks().openOrReopen({ executionArn, stepId, spec, taskToken, now: nowIso() });
-  logger.info('task waiting for a decision', { taskId: task.taskId, kind: task.kind, businessKey: task.businessKey, level: task.escalationLevel });
+  logger.info('task waiting for a decision', { taskId: task.taskId, kind: task.kind, businessKey: task.businessKey, escalationLevel: task.escalationLevel });
   return { taskId: task.taskId };
 });

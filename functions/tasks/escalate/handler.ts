@@ -24,16 +24,16 @@ export const handler = taskHandler(StepInput, async ({ executionArn, stepId, spe
   const task = await repository.findByStep(executionArn, stepId);
   if (!task) throw new NotFoundError(`no task for step ${stepId} of ${executionArn}`);
   // A retried invocation finds its own work done: answer as the first one did.
-  if (task.status === 'expired' || task.status === 'completed') return { exhausted: true, level: task.escalationLevel, taskId: task.taskId, slaSeconds: 0 };
+  if (task.status === 'expired' || task.status === 'completed') return { exhausted: true, escalationLevel: task.escalationLevel, taskId: task.taskId, slaSeconds: 0 };
   if (task.history.at(-1)?.type === 'escalated') {
-    return { exhausted: false, level: task.escalationLevel, taskId: task.taskId, slaSeconds: spec.escalation?.slaSeconds ?? spec.slaSeconds };
+    return { exhausted: false, escalationLevel: task.escalationLevel, taskId: task.taskId, slaSeconds: spec.escalation?.slaSeconds ?? spec.slaSeconds };
   }
   const now = nowIso();
   const maxLevels = spec.escalation?.maxLevels ?? 0;
   if (!spec.escalation || task.escalationLevel >= maxLevels) {
     await repository.expireForGood(task.taskId, `no decision within ${task.escalationLevel + 1} SLA period(s)`, now);
-    logger.warn('task expired; the flow takes its default branch', { taskId: task.taskId, kind: task.kind, level: task.escalationLevel });
-    return { exhausted: true, level: task.escalationLevel, taskId: task.taskId, slaSeconds: 0 };
+    logger.warn('task expired; the flow takes its default branch', { taskId: task.taskId, kind: task.kind, escalationLevel: task.escalationLevel });
+    return { exhausted: true, escalationLevel: task.escalationLevel, taskId: task.taskId, slaSeconds: 0 };
   }
   const slaSeconds = spec.escalation.slaSeconds;
   const escalated = await repository.escalate(task.taskId, { role: spec.escalation.role, now, slaSeconds });
@@ -56,6 +56,6 @@ export const handler = taskHandler(StepInput, async ({ executionArn, stepId, spe
       ],
     }),
   );
-  logger.info('task escalated', { taskId: escalated.taskId, kind: escalated.kind, level: escalated.escalationLevel, role: escalated.role });
-  return { exhausted: false, level: escalated.escalationLevel, taskId: escalated.taskId, slaSeconds };
+  logger.info('task escalated', { taskId: escalated.taskId, kind: escalated.kind, escalationLevel: escalated.escalationLevel, role: escalated.role });
+  return { exhausted: false, escalationLevel: escalated.escalationLevel, taskId: escalated.taskId, slaSeconds };
 });
