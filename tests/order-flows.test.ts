@@ -4,7 +4,7 @@ import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionArnFor } from '../functions/intake/rules';
-import { InventoryRepository } from '../shared/inventory/repository';
+import { InventoryRepository } from '../shared/records/inventory';
 import { addresses, orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
 import type { Platform } from '../infra/local/platform';

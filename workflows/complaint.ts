@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { AftersalesCompleted } from '../events/aftersales-completed';
 import { ComplaintFiled } from '../events/complaint-filed';
 import { RefundRequested } from '../events/refund-requested';
+import { complaintPolicy } from '../functions/complaint/policy';
 import { FlowStateMachine, FlowTrigger, stepFunction, type FlowResources } from './constructs/flow';
 import { HumanTask } from './constructs/human-task';
 
@@ -39,10 +40,10 @@ export class ComplaintFlow extends Construct {
         refund: {},
         'resolved-other': { reasonRequired: true },
       },
-      sla: Duration.hours(1),
-      escalation: { role: 'ops-lead', maxLevels: 1, sla: Duration.hours(23) },
-      // Nobody answered in 24 hours: the customer gets a refund request, decided by the refund rules.
-      defaultDecision: { outcome: 'refund', reason: 'no response within 24 hours' },
+      sla: Duration.hours(complaintPolicy.responseWithinHours),
+      escalation: { role: 'ops-lead', maxLevels: 1, sla: Duration.hours(complaintPolicy.escalatedResponseHours) },
+      // Nobody answered in time: the customer gets a refund request, decided by the refund rules.
+      defaultDecision: { outcome: 'refund', reason: `no response within ${complaintPolicy.responseWithinHours + complaintPolicy.escalatedResponseHours} hours` },
       resultPath: '$.response',
     });
     const resolve = new LambdaInvoke(this, 'Carry out the resolution', {

@@ -12,6 +12,7 @@ import { OrderShipped } from '../events/order-shipped';
 import { StockOutDetected } from '../events/stock-out-detected';
 import { StockReceived } from '../events/stock-received';
 import { WorkflowFunction } from './constructs/workflow-function';
+import { ruleFor } from './constructs/event-rules';
 import { FlowStateMachine, FlowTrigger, stepFunction, type FlowResources } from './constructs/flow';
 import { stockOutMachineArn } from './stock-out';
 
@@ -82,23 +83,17 @@ export class OrderRoutingFlow extends Construct {
         resources: [stockOutMachineArn(this, resources.stage)],
       }),
     );
-    this.onEvent('StockReceivedRule', StockReceived, applyStock, resources);
+    ruleFor(this, 'StockReceivedRule', StockReceived, applyStock, resources);
 
     const delivered = fn('RecordDelivery', 'functions/order-routing/record-delivery/handler.ts', 'Records when an order was delivered (starts the no-reason return window)');
-    this.onEvent('OrderDeliveredRule', OrderDelivered, delivered, resources);
+    ruleFor(this, 'OrderDeliveredRule', OrderDelivered, delivered, resources);
 
     // Shipping notices, and a sweep that retries notifications a provider refused.
     const shipped = notifying(fn('NotifyShipped', 'functions/order-routing/notify-shipped/handler.ts', 'Queues and sends the shipping notice with the tracking number'));
-    this.onEvent('OrderShippedRule', OrderShipped, shipped, resources);
+    ruleFor(this, 'OrderShippedRule', OrderShipped, shipped, resources);
     const sweep = notifying(fn('DeliverNotifications', 'functions/order-routing/deliver-notifications/handler.ts', 'Retries notifications still pending in the outbox'));
     new Rule(this, 'NotificationSweep', { schedule: Schedule.rate(Duration.hours(1)), description: 'Retry pending notifications (first sends are immediate)' }).addTarget(
       new LambdaFunction(sweep, { retryAttempts: 2 }),
-    );
-  }
-
-  private onEvent(id: string, event: { source: string; detailType: string }, target: WorkflowFunction, resources: FlowResources) {
-    new Rule(this, id, { eventBus: resources.bus, eventPattern: { source: [event.source], detailType: [event.detailType] } }).addTarget(
-      new LambdaFunction(target, { deadLetterQueue: resources.deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(24) }),
     );
   }
 }

@@ -1,6 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import { Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Choice, Condition, IntegrationPattern, JsonPath, Pass, TaskInput, Timeout, Errors } from 'aws-cdk-lib/aws-stepfunctions';
 import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -12,6 +10,7 @@ import { RefundRequested } from '../events/refund-requested';
 import { ReturnReceived } from '../events/return-received';
 import { refundPolicy } from '../functions/refund/policy';
 import { WorkflowFunction } from './constructs/workflow-function';
+import { ruleFor } from './constructs/event-rules';
 import { FlowStateMachine, FlowTrigger, flowMachineArn, paying, stepFunction, type FlowResources } from './constructs/flow';
 import { HumanTask } from './constructs/human-task';
 
@@ -112,9 +111,7 @@ export class RefundFlow extends Construct {
     new FlowTrigger(this, 'Trigger', { flow: REFUND_FLOW, stateMachine: this.stateMachine, event: RefundRequested, businessKey: 'refundId', resources });
 
     const received = this.callbackFunction(fn('ReturnReceived', 'functions/refund/return-received/handler.ts', 'Records ReturnReceived and resumes the waiting refund'), resources);
-    new Rule(this, 'ReturnReceivedRule', { eventBus: resources.bus, eventPattern: { source: [ReturnReceived.source], detailType: [ReturnReceived.detailType] } }).addTarget(
-      new LambdaFunction(received, { deadLetterQueue: resources.deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(24) }),
-    );
+    ruleFor(this, 'ReturnReceivedRule', ReturnReceived, received, resources);
   }
 
   /** Lets a function resume this flow's waits; by name, since the machine depends on the function. */

@@ -5,15 +5,13 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import * as z from 'zod';
 import { StockOutDetected } from '../events/stock-out-detected';
-import { loadCatalog } from '../functions/catalog/catalog';
-import { orderRoutingPolicy } from '../functions/order-routing/policy';
+import { loadCatalog } from '../shared/catalog/catalog';
+import { stockOutPolicy } from '../functions/stock-out/policy';
 import { WorkflowFunction } from './constructs/workflow-function';
 import { FlowStateMachine, FlowTrigger, flowMachineArn, paying, stepFunction, type FlowResources } from './constructs/flow';
 import { HumanTask } from './constructs/human-task';
 
 export const STOCK_OUT_FLOW = 'stock-out';
-/** Business rules §3: "contact the customer within 1 hour". */
-const CONTACT_SLA_HOURS = 1;
 
 /**
  * Stock-out handling (business rules §3): customer service contacts the customer within an hour
@@ -46,8 +44,8 @@ export class StockOutFlow extends Construct {
         cancel: {},
       },
       // Contact within 1 hour; ops-lead has the rest of the 48 hours before the default applies.
-      sla: Duration.hours(CONTACT_SLA_HOURS),
-      escalation: { role: 'ops-lead', maxLevels: 1, sla: Duration.hours(orderRoutingPolicy.stockOutDecisionHours - CONTACT_SLA_HOURS) },
+      sla: Duration.hours(stockOutPolicy.contactWithinHours),
+      escalation: { role: 'ops-lead', maxLevels: 1, sla: Duration.hours(stockOutPolicy.decisionWithinHours - stockOutPolicy.contactWithinHours) },
       defaultDecision: { outcome: 'cancel', reason: 'the customer chose nothing within 48 hours' },
       resultPath: '$.contact',
     });

@@ -11,6 +11,3 @@ export const ComplaintState = z.looseObject({
     .optional(),
 });
 export type ComplaintState = z.infer<typeof ComplaintState>;
-
-/** Business rules §4: a reship comes with a 10-yuan red packet. */
-export const RED_PACKET_FEN = 1000;

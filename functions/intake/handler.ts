@@ -6,7 +6,8 @@ import { documents, stepFunctions } from '../../shared/aws';
 import { nowIso } from '../../shared/clock';
 import { defineEnv } from '../../shared/env';
 import { logger } from '../../shared/logger';
-import { taskHandler } from '../../shared/handlers/task';
+import { Quarantine } from '../../shared/records/quarantine';
+import { envelopeHandler, type EventEnvelope } from '../../shared/handlers/event';
 import { toFieldErrors, type FieldError } from '../../shared/validation';
 import { businessKeyOf, executionNameFor } from './rules';
 
@@ -20,15 +21,6 @@ const env = defineEnv(
   }),
 );
 
-const Envelope = z.looseObject({
-  id: z.string(),
-  source: z.string(),
-  'detail-type': z.string(),
-  time: z.string(),
-  detail: z.unknown(),
-});
-type Envelope = z.infer<typeof Envelope>;
-
 export type IntakeResult =
   | { status: 'started'; executionArn: string; businessKey: string }
   | { status: 'duplicate'; businessKey: string }
@@ -39,7 +31,7 @@ export type IntakeResult =
  * the key, so EventBridge redeliveries and producer duplicates start nothing new. An event that
  * fails its contract is quarantined with the reason, never dropped.
  */
-export async function startFlow(event: Envelope): Promise<IntakeResult> {
+export async function startFlow(event: EventEnvelope): Promise<IntakeResult> {
   const { FLOW, BUSINESS_KEY, STATE_MACHINE_ARN } = env();
   const contract = findContract(event.source, event['detail-type']);
   if (!contract) return quarantine(event, `no contract for ${event.source} ${event['detail-type']}`, []);
@@ -88,30 +80,19 @@ async function withoutPersonalData(detail: Record<string, unknown>, paths: reado
   return { ...input, personalDataRef };
 }
 
-async function quarantine(event: Envelope, reason: string, errors: FieldError[]): Promise<IntakeResult> {
-  const receivedAt = nowIso();
-  await documents().send(
-    new PutCommand({
-      TableName: env().QUARANTINE_TABLE,
-      // The event id makes a redelivered bad event one record, not two.
-      Item: {
-        id: event.id,
-        day: receivedAt.slice(0, 10),
-        receivedAt,
-        flow: env().FLOW,
-        source: event.source,
-        detailType: event['detail-type'],
-        reason,
-        errors,
-        event: JSON.stringify(event),
-      },
-      ConditionExpression: 'attribute_not_exists(id)',
-    }),
-  ).catch((error: Error) => {
-    if (error.name !== 'ConditionalCheckFailedException') throw error;
+async function quarantine(event: EventEnvelope, reason: string, errors: FieldError[]): Promise<IntakeResult> {
+  await new Quarantine().keep({
+    id: event.id,
+    receivedAt: nowIso(),
+    flow: env().FLOW,
+    source: event.source,
+    detailType: event['detail-type'],
+    reason,
+    errors,
+    event: JSON.stringify(event),
   });
   logger.warn('event quarantined', { flow: env().FLOW, eventId: event.id, reason, errors });
   return { status: 'quarantined', reason };
 }
 
-export const handler = taskHandler(Envelope, startFlow);
+export const handler = envelopeHandler(startFlow);

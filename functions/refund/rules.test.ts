@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { refundKinds, refundReasons, type RefundRequestedDetail } from '../../events/refund-requested';
 import { refundRequested } from '../../events/samples';
 import { DAY, SECOND, addMs } from '../../shared/clock';
-import { loadCatalog } from '../catalog/catalog';
+import { loadCatalog } from '../../shared/catalog/catalog';
 import { refundPolicy as policy, type RefundPolicy } from './policy';
 import {
   assessRefund,

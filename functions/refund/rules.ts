@@ -2,7 +2,7 @@ import type { RefundKind, RefundReason, RefundRequestedDetail } from '../../even
 import { DAY, HOUR } from '../../shared/clock';
 import { formatYuan, type Fen } from '../../shared/money';
 import type { Role } from '../../shared/roles';
-import type { Sku } from '../catalog/catalog';
+import type { Sku } from '../../shared/catalog/catalog';
 import { refundPolicy, type RefundPolicy } from './policy';
 
 // Pure refund rules (business rules §4): no I/O, so every decision can be replayed from its input.

@@ -23,5 +23,3 @@ export const RefundState = RefundRequestedDetail.extend({
   decision: z.looseObject({ decision: z.enum(['approved', 'rejected']), auto: z.boolean(), reasons: z.array(z.string()), approvedBy: z.array(z.string()) }).optional(),
 });
 export type RefundState = z.infer<typeof RefundState>;
-
-export const refundKey = (refundId: string) => ({ pk: `REFUND#${refundId}`, sk: 'REFUND' });

@@ -1,11 +1,6 @@
 import * as z from 'zod';
 import { ConfigurationError, defineEnv } from '../../shared/env';
-import { InventoryRepository } from '../../shared/inventory/repository';
-import { LocalPaymentProvider, RefundLedger, type PaymentProvider } from '../../shared/payments/refunds';
-import { recordsTable } from '../order-routing/records';
-
-export const inventory = () => new InventoryRepository({ table: recordsTable() });
-export const refunds = () => new RefundLedger({ table: recordsTable() });
+import { LocalPaymentProvider, type PaymentProvider } from '../../shared/payments/refunds';
 
 const env = defineEnv(z.object({ PAYMENT_PROVIDER: z.enum(['none', 'local']).default('none') }));
 

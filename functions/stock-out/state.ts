@@ -13,12 +13,3 @@ export const StockOutState = z.looseObject({
   contact: z.looseObject({ outcome: z.string(), data: z.record(z.string(), z.unknown()).optional(), decidedBy: z.string() }).optional(),
 });
 export type StockOutState = z.infer<typeof StockOutState>;
-
-/** What the unserved lines cost the customer: the amount a cancellation refunds in full. */
-export function unservedAmountFen(state: Pick<StockOutState, 'lines' | 'unservedLines'>): number {
-  return state.unservedLines.reduce((total, unserved) => {
-    const line = state.lines.find((l) => l.skuId === unserved.skuId);
-    if (!line) throw new Error(`unserved SKU ${unserved.skuId} is not a line of the order`);
-    return total + line.unitPriceFen * unserved.quantity;
-  }, 0);
-}

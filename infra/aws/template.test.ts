@@ -40,9 +40,9 @@ describe('the production app', () => {
     }
   });
 
-  it('has the four tables, on demand, with the keys and indexes the flows query by', () => {
+  it('has the three tables, on demand, with the keys and indexes the flows query by', () => {
     const data = templates['Shop-test-Data'];
-    data.resourceCountIs('AWS::DynamoDB::Table', 4);
+    data.resourceCountIs('AWS::DynamoDB::Table', 3);
     data.allResourcesProperties('AWS::DynamoDB::Table', { BillingMode: 'PAY_PER_REQUEST' });
     data.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'taskId', KeyType: 'HASH' }],

@@ -400,7 +400,7 @@ describe('the resolver', () => {
 });
 
 describe('readLocalModel on the production app', () => {
-  it('reads the four tables, the whoami function and the GET /me route', () => {
+  it('reads the three tables, the whoami function and the GET /me route', () => {
     const started = performance.now();
     const assembly = synthesizeForLocal((app) => {
       defineShopApp(app, { stage: 'local', flows: [], checks: false });
@@ -413,8 +413,8 @@ describe('readLocalModel on the production app', () => {
     );
 
     expect(model.stage).toBe('local');
-    expect(model.tables).toHaveLength(4);
-    expect(model.tables.map((table) => table.stackName)).toEqual(Array(4).fill('Shop-local-Data'));
+    expect(model.tables).toHaveLength(3);
+    expect(model.tables.map((table) => table.stackName)).toEqual(Array(3).fill('Shop-local-Data'));
     const whoami = model.functions.find((fn) => fn.entry === 'functions/ops-api/whoami/handler.ts');
     expect(whoami).toMatchObject({ stackName: 'Shop-local-Api', handlerExport: 'handler', timeoutSeconds: 10 });
     expect(model.apis).toHaveLength(1);

@@ -8,28 +8,55 @@ import { logger } from '../logger';
 import { namedValidationErrors } from './task';
 
 /**
- * Unwraps the EventBridge envelope to its detail. Done here rather than with Powertools'
- * EventBridgeEnvelope, whose schemas import all of zod into every rule target's bundle.
+ * Handlers for EventBridge rule targets. A failure is retried by EventBridge/Lambda, then
+ * dead-lettered. The envelope is checked here rather than with Powertools' EventBridgeEnvelope,
+ * whose schemas import all of zod into every rule target's bundle.
  */
-const eventBridgeDetail = (): MiddlewareObj => ({
+
+/** What a rule target receives: the detail is the target's to validate. */
+export interface EventEnvelope {
+  id: string;
+  source: string;
+  'detail-type': string;
+  time: string;
+  detail: unknown;
+}
+
+function isEnvelope(event: unknown): event is EventEnvelope {
+  const e = event as Partial<Record<keyof EventEnvelope, unknown>> | null;
+  return !!e && typeof e.source === 'string' && typeof e['detail-type'] === 'string' && 'detail' in e;
+}
+
+const envelope = (): MiddlewareObj => ({
   before: async (request) => {
-    const event = request.event as { source?: unknown; 'detail-type'?: unknown; detail?: unknown } | null;
-    if (!event || typeof event.source !== 'string' || typeof event['detail-type'] !== 'string' || !('detail' in event)) {
+    if (!isEnvelope(request.event)) {
       throw new ValidationError('Not an EventBridge event', [{ field: '(root)', message: 'needs source, detail-type and detail' }]);
     }
-    request.event = event.detail;
   },
 });
 
-/**
- * A handler for an EventBridge rule target: validates the detail with the event's schema and runs
- * on it. A failure is retried by EventBridge/Lambda, then dead-lettered.
- */
+const detailOnly = (): MiddlewareObj => ({
+  before: async (request) => {
+    request.event = (request.event as EventEnvelope).detail;
+  },
+});
+
+/** Runs on the whole event (id, source, detail-type, detail), e.g. to quarantine one whose detail is bad. */
+export function envelopeHandler<R>(run: (event: EventEnvelope, context: Context) => Promise<R>) {
+  return middy<EventEnvelope, R>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(namedValidationErrors())
+    .use(envelope())
+    .handler(run);
+}
+
+/** Runs on the detail, validated with the event's schema; a bad field is named in the error. */
 export function eventHandler<S extends z.ZodType, R>(detailSchema: S, run: (detail: z.infer<S>, context: Context) => Promise<R>) {
   return middy<z.infer<S>, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(namedValidationErrors())
-    .use(eventBridgeDetail())
+    .use(envelope())
+    .use(detailOnly())
     .use(parser({ schema: detailSchema }) as MiddlewareObj<z.infer<S>, R>)
     .handler(run);
 }

@@ -1,7 +1,6 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -15,12 +14,13 @@ import {
 import { Construct } from 'constructs';
 import type { EventContract } from '../../events/define';
 import { repoPath } from './repo-paths';
+import { ruleFor } from './event-rules';
 import { WorkflowFunction } from './workflow-function';
 import type { HumanTaskFunctions } from './human-task';
 import type { Notifications } from './notifications';
 
 /** Flow names are part of the public contract (ops API paths, CLI). */
-export type FlowName = 'listing-review' | 'order-routing' | 'stock-out' | 'refund' | 'member-callback' | (string & {});
+export type FlowName = 'listing-review' | 'order-routing' | 'stock-out' | 'refund' | 'complaint' | 'member-callback' | (string & {});
 
 /** Template metadata key naming the flow a state machine runs. */
 export const FLOW_METADATA = 'shop:flow';
@@ -52,7 +52,7 @@ export interface FlowResources {
   stage: string;
   bus: IEventBus;
   deadLetters: IQueue;
-  tables: { tasks: ITable; records: ITable; idempotency: ITable; quarantine: ITable };
+  tables: { tasks: ITable; records: ITable; quarantine: ITable };
   /** The functions behind every human step (see HumanTask). */
   humanTasks: HumanTaskFunctions;
   /** Customer notifications (SNS in AWS); `bind` a function that sends any. */
@@ -104,7 +104,7 @@ export interface FlowTriggerProps {
   flow: FlowName;
   stateMachine: StateMachine;
   /** The event that starts the flow. */
-  event: Pick<EventContract<never>, 'source' | 'detailType'>;
+  event: Pick<EventContract<never>, 'pattern' | 'detailType'>;
   /** The detail field holding the business key; executions are named after it. */
   businessKey: string;
   resources: FlowResources;
@@ -122,7 +122,7 @@ export class FlowTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: FlowTriggerProps) {
     super(scope, id);
-    const { tables, bus, deadLetters } = props.resources;
+    const { tables, deadLetters } = props.resources;
     this.intake = new WorkflowFunction(this, 'Intake', {
       entry: repoPath('functions/intake/handler.ts'),
       description: `Starts ${props.flow} from ${props.event.detailType}, once per ${props.businessKey}`,
@@ -134,20 +134,6 @@ export class FlowTrigger extends Construct {
       .bindTable('QUARANTINE_TABLE', tables.quarantine)
       .bindTable('RECORDS_TABLE', tables.records);
 
-    this.rule = new Rule(this, 'Rule', {
-      eventBus: bus,
-      description: `${props.event.detailType} starts ${props.flow}`,
-      eventPattern: {
-        source: [props.event.source],
-        detailType: [props.event.detailType],
-      },
-    });
-    this.rule.addTarget(
-      new LambdaFunction(this.intake, {
-        deadLetterQueue: deadLetters,
-        retryAttempts: 8,
-        maxEventAge: Duration.hours(24),
-      }),
-    );
+    this.rule = ruleFor(this, 'Rule', props.event, this.intake, props.resources, `${props.event.detailType} starts ${props.flow}`);
   }
 }

@@ -1,12 +1,12 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AftersalesCompleted } from '../../../events/aftersales-completed';
 import { RefundRequested } from '../../../events/refund-requested';
-import { documents } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
 import { notify } from '../../notifications/send';
-import { recordsTable } from '../../order-routing/records';
-import { ComplaintState, RED_PACKET_FEN } from '../state';
+import { Coupons } from '../../../shared/records/coupons';
+import { OrderRecords } from '../../../shared/records/orders';
+import { complaintPolicy } from '../policy';
+import { ComplaintState } from '../state';
 
 /**
  * Carries out what customer service decided: a reship with a 10-yuan red packet and the follow-up
@@ -21,14 +21,14 @@ export const handler = taskHandler(ComplaintState, async (state) => {
 
   if (outcome === 'reship') {
     const { carrier, trackingNumber } = (state.response?.data ?? {}) as { carrier: string; trackingNumber: string };
-    await putOnce({ pk: `ORDER#${state.orderId}`, sk: `RESHIP#${state.complaintId}`, carrier, trackingNumber, requestedAt: now });
-    await putOnce({ pk: `MEMBER#${state.memberId}`, sk: `COUPON#${state.complaintId}`, amountFen: RED_PACKET_FEN, reason: 'complaint red packet', issuedAt: now });
-    await notify({ key: state.complaintId, type: 'complaint-follow-up', recipient: { memberId: state.memberId }, data: { carrier, trackingNumber, couponFen: RED_PACKET_FEN } });
-    Object.assign(result, { redPacketFen: RED_PACKET_FEN, carrier, trackingNumber });
+    await new OrderRecords().requestReship(state.orderId, state.complaintId, { carrier, trackingNumber, requestedAt: now });
+    await new Coupons().grantOnce(state.memberId, state.complaintId, { amountFen: complaintPolicy.redPacketFen, reason: 'complaint red packet', issuedAt: now });
+    await notify({ key: state.complaintId, type: 'complaint-follow-up', recipient: { memberId: state.memberId }, data: { carrier, trackingNumber, couponFen: complaintPolicy.redPacketFen } });
+    Object.assign(result, { redPacketFen: complaintPolicy.redPacketFen, carrier, trackingNumber });
   }
   if (outcome === 'refund') {
-    const { Item: order } = await documents().send(new GetCommand({ TableName: recordsTable(), Key: { pk: `ORDER#${state.orderId}`, sk: 'ORDER' } }));
-    const lines = ((order?.lines ?? []) as Array<{ skuId: string; quantity: number; unitPriceFen: number }>).map((l) => ({ skuId: l.skuId, quantity: l.quantity, amountFen: l.quantity * l.unitPriceFen }));
+    const order = await new OrderRecords().get(state.orderId);
+    const lines = (order?.lines ?? []).map((l) => ({ skuId: l.skuId, quantity: l.quantity, amountFen: l.quantity * l.unitPriceFen }));
     const refundId = `CMP-${state.complaintId}`;
     // No recorded order: the refund flow rejects it with UNKNOWN_ORDER, visibly, rather than this step failing.
     refundRequest = RefundRequested.parse({
@@ -45,9 +45,3 @@ export const handler = taskHandler(ComplaintState, async (state) => {
   const completed = AftersalesCompleted.parse({ caseId: state.complaintId, kind: 'complaint', orderId: state.orderId, memberId: state.memberId, outcome, completedAt: now });
   return { result, completed, ...(refundRequest ? { refundRequest } : {}) };
 });
-
-async function putOnce(item: Record<string, unknown>) {
-  await documents().send(new PutCommand({ TableName: recordsTable(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' })).catch((error: Error) => {
-    if (error.name !== 'ConditionalCheckFailedException') throw error;
-  });
-}

@@ -1,8 +1,9 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../../../shared/aws';
+import { DynamoTable } from '../../../shared/dynamo';
 import { DAY, nowIso, nowMs } from '../../../shared/clock';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors';
 import { apiHandler, json } from '../../../shared/handlers/api';
+import { Quarantine } from '../../../shared/records/quarantine';
+import { RefundCases } from '../../../shared/records/refund-cases';
 import { TaskRepository } from '../../../shared/tasks/repository';
 import { isBreached } from '../../../shared/tasks/rules';
 import { opsEnv } from '../ops-env';
@@ -39,54 +40,27 @@ async function slaReport() {
 /** After-sales cases close within 7 working days (business rules §4): open ones past that are breached. */
 async function openRefundCases(now: string) {
   const row = { kind: 'refund-case', open: 0, breached: 0 } as { kind: string; open: number; breached: number; oldestDueAt?: string };
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents().send(
-      new QueryCommand({
-        TableName: opsEnv().RECORDS_TABLE,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :open',
-        ExpressionAttributeValues: { ':open': 'REFUNDS#open' },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      row.open++;
-      if (caseOverdue(item.openedAt, now, refundPolicy)) row.breached++;
-      const dueAt = caseOverdueAt(item.openedAt, refundPolicy);
-      if (!row.oldestDueAt || dueAt < row.oldestDueAt) row.oldestDueAt = dueAt;
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  for (const refundCase of await new RefundCases(new DynamoTable(opsEnv().RECORDS_TABLE, 'pk')).openCases()) {
+    row.open++;
+    if (caseOverdue(refundCase.openedAt, now, refundPolicy)) row.breached++;
+    const dueAt = caseOverdueAt(refundCase.openedAt, refundPolicy);
+    if (!row.oldestDueAt || dueAt < row.oldestDueAt) row.oldestDueAt = dueAt;
+  }
   return row;
 }
 
 /** Events quarantined in the last 7 days, per source and type, with their latest reasons. */
 async function quarantineReport() {
+  const quarantine = new Quarantine(new DynamoTable(opsEnv().QUARANTINE_TABLE, 'id'));
   const rows = new Map<string, { source: string; detailType: string; count: number; latestReason: string; latestAt: string }>();
   for (let day = 0; day < 7; day++) {
-    const date = new Date(nowMs() - day * DAY).toISOString().slice(0, 10);
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documents().send(
-        new QueryCommand({
-          TableName: opsEnv().QUARANTINE_TABLE,
-          IndexName: 'byDay',
-          KeyConditionExpression: '#day = :day',
-          ExpressionAttributeNames: { '#day': 'day' },
-          ExpressionAttributeValues: { ':day': date },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const key = `${item.source} ${item.detailType}`;
-        const row = rows.get(key) ?? { source: item.source, detailType: item.detailType, count: 0, latestReason: item.reason, latestAt: item.receivedAt };
-        row.count++;
-        if (item.receivedAt >= row.latestAt) Object.assign(row, { latestReason: item.reason, latestAt: item.receivedAt });
-        rows.set(key, row);
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for (const item of await quarantine.receivedOn(new Date(nowMs() - day * DAY).toISOString().slice(0, 10))) {
+      const key = `${item.source} ${item.detailType}`;
+      const row = rows.get(key) ?? { source: item.source, detailType: item.detailType, count: 0, latestReason: item.reason, latestAt: item.receivedAt };
+      row.count++;
+      if (item.receivedAt >= row.latestAt) Object.assign(row, { latestReason: item.reason, latestAt: item.receivedAt });
+      rows.set(key, row);
+    }
   }
   return { generatedAt: nowIso(), days: 7, events: [...rows.values()] };
 }

@@ -1,9 +1,8 @@
 import { StockReceivedDetail } from '../../../events/stock-received';
 import { eventHandler } from '../../../shared/handlers/event';
-import { InventoryRepository } from '../../../shared/inventory/repository';
+import { resumeRestockedOrders } from '../../../shared/inventory/restock';
 import { logger } from '../../../shared/logger';
-import { resumeRestockedOrders } from '../../stock-out/restock-waits';
-import { recordsTable } from '../records';
+import { InventoryRepository } from '../../../shared/records/inventory';
 
 /**
  * StockReceived → the shared inventory, once per event. Orders waiting for the SKU are reserved
@@ -11,9 +10,9 @@ import { recordsTable } from '../records';
  * stock-out flow resumed (also on a redelivered event, should an earlier run have stopped short).
  */
 export const handler = eventHandler(StockReceivedDetail, async (receipt) => {
-  const inventory = new InventoryRepository({ table: recordsTable() });
+  const inventory = new InventoryRepository();
   const { applied, fulfilledWaiters } = await inventory.applyStockReceived(receipt);
-  const resumed = await resumeRestockedOrders(inventory, receipt.skuId);
+  const resumed = await resumeRestockedOrders(receipt.skuId, inventory);
   logger.info('stock received', { skuId: receipt.skuId, locationId: receipt.locationId, quantity: receipt.quantity, applied, served: fulfilledWaiters.length, resumed });
   return { applied, served: fulfilledWaiters.length, resumed };
 });

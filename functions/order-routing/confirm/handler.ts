@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { addMs, HOUR } from '../../../shared/clock';
-import { nowIso } from '../../../shared/clock';
+import { addMs, HOUR, nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
 import { notify } from '../../notifications/send';
+import { orderRoutingPolicy } from '../policy';
 
 const Input = z.object({
   orderId: z.string().min(1),
@@ -13,7 +13,7 @@ const Input = z.object({
 
 /** Order confirmation: the items and the expected ship time (high-value orders get priority QC first). */
 export const handler = taskHandler(Input, async ({ orderId, memberId, lines, routing }) => {
-  const shipWithinHours = routing.highValue ? 48 : 24;
+  const shipWithinHours = routing.highValue ? orderRoutingPolicy.highValueShipWithinHours : orderRoutingPolicy.shipWithinHours;
   const status = await notify({
     key: orderId,
     type: 'order-confirmation',

@@ -1,15 +1,13 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { OrderShippedDetail, type OrderShippedDetail as Shipped } from '../../../events/order-shipped';
-import { documents } from '../../../shared/aws';
 import { logger } from '../../../shared/logger';
 import { eventHandler } from '../../../shared/handlers/event';
+import { OrderRecords } from '../../../shared/records/orders';
 import { notify } from '../../notifications/send';
-import { recordsTable } from '../records';
 
 /** OrderShipped → the shipping notice with carrier and tracking number, once per parcel. */
 export async function sendShippingNotice(shipped: Shipped) {
-  const { Item: order } = await documents().send(new GetCommand({ TableName: recordsTable(), Key: { pk: `ORDER#${shipped.orderId}`, sk: 'ORDER' } }));
-  if (!order) {
+  const order = await new OrderRecords().get(shipped.orderId);
+  if (!order?.memberId) {
     // Shipped before routing recorded it (events may come out of order): fail so EventBridge retries.
     throw new Error(`order ${shipped.orderId} is not recorded yet`);
   }

@@ -5,13 +5,14 @@ import { StockOutDetected } from '../../../events/stock-out-detected';
 import { documents } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
 import { InsufficientStockError, ValidationError } from '../../../shared/errors';
-import { InventoryRepository } from '../../../shared/inventory/repository';
+import { InventoryRepository } from '../../../shared/records/inventory';
+import { OrderRecords } from '../../../shared/records/orders';
+import { recordsTable } from '../../../shared/records/table';
 import { logger } from '../../../shared/logger';
 import { taskHandler } from '../../../shared/handlers/task';
 import { contactKey } from '../../../shared/notifications/outbox';
 import { loadLocations } from '../locations';
 import { orderRoutingPolicy } from '../policy';
-import { recordsTable } from '../records';
 import { chooseFulfilment, highValueHandling, type RoutingDecision } from '../rules';
 
 /** Loaded once per cold start: the locations are reference data. */
@@ -36,12 +37,15 @@ type Order = z.infer<typeof Input>;
  * with fresh numbers. A duplicate or retried run finds the reservation and returns what it decided.
  */
 export const handler = taskHandler(Input, async (order) => {
-  const existing = await recordedRouting(order.orderId);
+  const orders = new OrderRecords();
+  const existing = (await orders.get(order.orderId))?.routing as ReturnType<typeof describe> | undefined;
   if (existing) return existing;
   const shipTo = await personalData(order);
-  await recordOrder(order);
+  // Kept for the flows that come later (refunds, callbacks), without the personal data reference.
+  const { personalDataRef: _ref, ...placed } = order;
+  await orders.recordPlaced(placed);
 
-  const inventory = new InventoryRepository({ table: recordsTable() });
+  const inventory = new InventoryRepository();
   for (let attempt = 1; ; attempt++) {
     const decision = await decide(order, shipTo, inventory);
     if (decision.outcome === 'routed') {
@@ -53,15 +57,7 @@ export const handler = taskHandler(Input, async (order) => {
       }
     }
     const routing = describe(order, decision);
-    await documents().send(
-      new UpdateCommand({
-        TableName: recordsTable(),
-        Key: { pk: `ORDER#${order.orderId}`, sk: 'ORDER' },
-        UpdateExpression: 'SET routing = :routing, #status = :status',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':routing': routing, ':status': decision.outcome },
-      }),
-    );
+    await orders.recordRouting(order.orderId, routing, decision.outcome);
     logger.info('order routed', { orderId: order.orderId, outcome: decision.outcome, rule: decision.rule, locationId: decision.locationId });
     return routing;
   }
@@ -120,39 +116,15 @@ function describe(order: Order, decision: RoutingDecision) {
   return { result, announcement };
 }
 
-async function recordedRouting(orderId: string) {
-  const { Item } = await documents().send(new GetCommand({ TableName: recordsTable(), Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' }, ConsistentRead: true }));
-  return Item?.routing as ReturnType<typeof describe> | undefined;
-}
-
-/**
- * The order without personal data, for the flows that come later (refunds, callbacks). Fields are
- * set only where missing: OrderDelivered may have created the item first (events come in any order).
- */
-async function recordOrder(order: Order) {
-  const { personalDataRef: _ref, ...fields } = order;
-  const values = { ...fields, gsi1pk: `MEMBER#${order.memberId}`, gsi1sk: `ORDER#${order.placedAt}` };
-  const names = Object.keys(values);
-  await documents().send(
-    new UpdateCommand({
-      TableName: recordsTable(),
-      Key: { pk: `ORDER#${order.orderId}`, sk: 'ORDER' },
-      UpdateExpression: `SET ${names.map((_, i) => `#f${i} = if_not_exists(#f${i}, :v${i})`).join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
-      ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:v${i}`, values[name as keyof typeof values]])),
-    }),
-  );
-}
-
 /** Reads the address (and phone) the intake kept out of the execution; keeps the phone for notifications. */
 async function personalData(order: Order): Promise<{ lat: number; lng: number }> {
-  const { Item } = await documents().send(new GetCommand({ TableName: recordsTable(), Key: { pk: order.personalDataRef, sk: 'detail' } }));
+  const { Item } = await documents().send(new GetCommand({ TableName: recordsTable().name, Key: { pk: order.personalDataRef, sk: 'detail' } }));
   const shipTo = Item?.shipTo as { lat?: number; lng?: number } | undefined;
   if (typeof shipTo?.lat !== 'number' || typeof shipTo.lng !== 'number') {
     throw new ValidationError('order has no delivery address', [{ field: 'shipTo', message: 'shipTo with lat and lng is required to route an order' }]);
   }
   if (typeof Item?.phone === 'string') {
-    await documents().send(new UpdateCommand({ TableName: recordsTable(), Key: contactKey(order.memberId), UpdateExpression: 'SET phone = :phone', ExpressionAttributeValues: { ':phone': Item.phone } }));
+    await documents().send(new UpdateCommand({ TableName: recordsTable().name, Key: contactKey(order.memberId), UpdateExpression: 'SET phone = :phone', ExpressionAttributeValues: { ':phone': Item.phone } }));
   }
   return { lat: shipTo.lat, lng: shipTo.lng };
 }

@@ -1,9 +1,7 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { documents, stepFunctions } from '../../../shared/aws';
 import { taskHandler } from '../../../shared/handlers/task';
-import { recordsTable } from '../../order-routing/records';
+import { RefundCases } from '../../../shared/records/refund-cases';
+import { resumeFlow } from '../../../shared/resume-flow';
 
 const Input = z.object({ taskToken: z.string().min(1), refundId: z.string().min(1) });
 
@@ -13,11 +11,9 @@ const Input = z.object({ taskToken: z.string().min(1), refundId: z.string().min(
  * other's record, so whichever comes second resumes the flow.
  */
 export const handler = taskHandler(Input, async ({ taskToken, refundId }) => {
-  const table = recordsTable();
-  await documents().send(new PutCommand({ TableName: table, Item: { pk: `REFUND#${refundId}`, sk: 'RETURN-WAIT', taskToken } }));
-  const { Item } = await documents().send(new GetCommand({ TableName: table, Key: { pk: `REFUND#${refundId}`, sk: 'RETURN' }, ConsistentRead: true }));
-  if (Item?.receivedAt) {
-    await stepFunctions().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ receivedAt: Item.receivedAt }) }));
-  }
-  return { waiting: !Item?.receivedAt };
+  const cases = new RefundCases();
+  await cases.awaitReturn(refundId, taskToken);
+  const receivedAt = await cases.returnReceivedAt(refundId);
+  if (receivedAt) await resumeFlow(taskToken, { receivedAt });
+  return { waiting: !receivedAt };
 });

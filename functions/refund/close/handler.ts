@@ -1,10 +1,9 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AftersalesCompleted } from '../../../events/aftersales-completed';
-import { documents } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
-import { recordsTable } from '../../order-routing/records';
-import { RefundState, refundKey } from '../state';
+import { OrderRecords } from '../../../shared/records/orders';
+import { RefundCases } from '../../../shared/records/refund-cases';
+import { RefundState } from '../state';
 
 /**
  * Closes the case: the flow's result (decision, reasons, approvers, what was paid), an exchange's
@@ -17,18 +16,10 @@ export const handler = taskHandler(RefundState, async (state) => {
   const approved = state.decision?.decision === 'approved' && !inspectionFailed && !notReturned;
   const reasons = [...(state.decision?.reasons ?? state.assessment.reasons), ...(inspectionFailed ? ['INSPECTION_FAILED'] : []), ...(notReturned ? ['GOODS_NOT_RETURNED'] : [])];
   if (approved && state.kind === 'exchange') {
-    await documents().send(
-      new PutCommand({
-        TableName: recordsTable(),
-        Item: { pk: `ORDER#${state.orderId}`, sk: `RESHIP#${state.refundId}`, lines: state.lines, requestedAt: now },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    ).catch((error: Error) => {
-      if (error.name !== 'ConditionalCheckFailedException') throw error;
-    });
+    await new OrderRecords().requestReship(state.orderId, state.refundId, { lines: state.lines, requestedAt: now });
   }
   const result = {
-    decision: approved ? 'approved' : 'rejected',
+    decision: approved ? ('approved' as const) : ('rejected' as const),
     auto: state.decision?.auto ?? true,
     reasons,
     explanation: state.assessment.explanation,
@@ -38,15 +29,7 @@ export const handler = taskHandler(RefundState, async (state) => {
     sellerPaysShipping: approved && state.assessment.sellerPaysShipping,
     ...(state.kind === 'exchange' && approved ? { reshipped: true } : {}),
   };
-  await documents().send(
-    new UpdateCommand({
-      TableName: recordsTable(),
-      Key: refundKey(state.refundId),
-      UpdateExpression: 'SET #result = :result, closedAt = :at, #decision = :decision, paidFen = :paid REMOVE gsi2pk, gsi2sk',
-      ExpressionAttributeNames: { '#result': 'result', '#decision': 'decision' },
-      ExpressionAttributeValues: { ':result': result, ':at': now, ':decision': result.decision, ':paid': result.paidFen },
-    }),
-  );
+  await new RefundCases().close(state.refundId, { result, decision: result.decision, paidFen: result.paidFen, closedAt: now });
   const announcement = AftersalesCompleted.parse({
     caseId: state.refundId,
     kind: 'refund',

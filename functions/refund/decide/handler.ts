@@ -1,10 +1,9 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RefundDecided } from '../../../events/refund-decided';
-import { documents } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
-import { recordsTable } from '../../order-routing/records';
-import { RefundState, refundKey } from '../state';
+import { OrderRecords } from '../../../shared/records/orders';
+import { RefundCases } from '../../../shared/records/refund-cases';
+import { RefundState } from '../state';
 
 /**
  * The decision on the request, from the assessment and the approvers' answers: every approval
@@ -19,20 +18,10 @@ export const handler = taskHandler(RefundState, async (state) => {
   const approvedBy = answers.filter((a) => a.outcome === 'approve' && a.decidedBy !== 'system').map((a) => a.decidedBy);
   const decision = { decision: approved ? ('approved' as const) : ('rejected' as const), auto, reasons, approvedBy, ...(rejectedBy?.reason ? { rejection: rejectedBy.reason } : {}) };
   const decidedAt = nowIso();
-  await documents().send(
-    new UpdateCommand({
-      TableName: recordsTable(),
-      Key: refundKey(state.refundId),
-      UpdateExpression: 'SET #decision = :decision, #decidedAt = :at, #approvedBy = :by, #lines = :lines',
-      ExpressionAttributeNames: { '#decision': 'decision', '#decidedAt': 'decidedAt', '#approvedBy': 'approvedBy', '#lines': 'lines' },
-      ExpressionAttributeValues: { ':decision': decision.decision, ':at': decidedAt, ':by': approvedBy, ':lines': state.lines },
-    }),
-  );
+  await new RefundCases().recordDecision(state.refundId, { decision: decision.decision, decidedAt, approvedBy, lines: state.lines });
   // What this order has given back so far, for later requests on it (exchanges return no money).
   if (approved && state.kind !== 'exchange') {
-    await documents().send(
-      new PutCommand({ TableName: recordsTable(), Item: { pk: `ORDER#${state.orderId}`, sk: `REFUNDED#${state.refundId}`, lines: state.lines, decidedAt } }),
-    );
+    await new OrderRecords().recordRefunded(state.orderId, { refundId: state.refundId, lines: state.lines, decidedAt });
   }
   const announcement = RefundDecided.parse({
     refundId: state.refundId,

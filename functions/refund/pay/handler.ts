@@ -1,11 +1,10 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { RefundPaid } from '../../../events/refund-paid';
-import { documents } from '../../../shared/aws';
 import { HOUR, nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
 import { RefundLedger } from '../../../shared/payments/refunds';
 import { notify } from '../../notifications/send';
-import { recordsTable } from '../../order-routing/records';
+import { Coupons } from '../../../shared/records/coupons';
+import { recordsTable } from '../../../shared/records/table';
 import { paymentProvider } from '../../stock-out/deps';
 import { refundPolicy } from '../policy';
 import { RefundState } from '../state';
@@ -19,7 +18,7 @@ export const handler = taskHandler(RefundState, async (state) => {
   const amountFen = state.assessment.refundFen;
   const payment =
     amountFen > 0
-      ? await new RefundLedger({ table: recordsTable() }).payOnce({
+      ? await new RefundLedger({ table: recordsTable().name }).payOnce({
           key: state.refundId,
           orderId: state.orderId,
           amountFen,
@@ -30,15 +29,7 @@ export const handler = taskHandler(RefundState, async (state) => {
       : undefined;
   const couponFen = state.assessment.couponFen;
   if (couponFen > 0) {
-    await documents().send(
-      new PutCommand({
-        TableName: recordsTable(),
-        Item: { pk: `MEMBER#${state.memberId}`, sk: `COUPON#${state.refundId}`, amountFen: couponFen, reason: 'quality issue', issuedAt: now },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    ).catch((error: Error) => {
-      if (error.name !== 'ConditionalCheckFailedException') throw error;
-    });
+    await new Coupons().grantOnce(state.memberId, state.refundId, { amountFen: couponFen, reason: 'quality issue', issuedAt: now });
   }
   if (payment) await notify({ key: state.refundId, type: 'refund-issued', recipient: { memberId: state.memberId }, data: { amountFen: payment.paidFen, ...(couponFen ? { couponFen } : {}) } });
   const late = state.returned ? Date.parse(now) - Date.parse(state.returned.receivedAt) > refundPolicy.payWithinHours * HOUR : false;

@@ -1,22 +1,25 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
 import { notify } from '../../notifications/send';
-import { recordsTable } from '../../order-routing/records';
-import { inventory, paymentProvider, refunds } from '../deps';
-import { StockOutState, unservedAmountFen } from '../state';
+import { RefundLedger } from '../../../shared/payments/refunds';
+import { InventoryRepository } from '../../../shared/records/inventory';
+import { OrderRecords } from '../../../shared/records/orders';
+import { recordsTable } from '../../../shared/records/table';
+import { paymentProvider } from '../deps';
+import { stockOutPolicy } from '../policy';
+import { cancellationReason, unservedAmountFen } from '../rules';
+import { StockOutState } from '../state';
 
 /**
  * Cancels the lines nobody could serve and refunds them in full, with no approval (business rules
  * §3). The refund is keyed by the order, so retries and redrives pay it once.
  */
 export const handler = taskHandler(StockOutState, async (state) => {
-  const repository = inventory();
-  for (const line of state.unservedLines) await repository.leaveWaitlist(state.orderId, line.skuId, state.placedAt);
-  const released = await repository.release(state.orderId);
-  const amountFen = unservedAmountFen(state);
-  const payment = await refunds().payOnce({
+  const inventory = new InventoryRepository();
+  for (const line of state.unservedLines) await inventory.leaveWaitlist(state.orderId, line.skuId, state.placedAt);
+  const released = await inventory.release(state.orderId);
+  const amountFen = unservedAmountFen(state.lines, state.unservedLines);
+  const payment = await new RefundLedger({ table: recordsTable().name }).payOnce({
     key: `stock-out-${state.orderId}`,
     orderId: state.orderId,
     amountFen,
@@ -24,17 +27,12 @@ export const handler = taskHandler(StockOutState, async (state) => {
     provider: paymentProvider(),
     now: nowIso(),
   });
-  await documents().send(
-    new PutCommand({
-      TableName: recordsTable(),
-      Item: { pk: `ORDER#${state.orderId}`, sk: 'CANCELLATION', lines: state.unservedLines, refundedFen: amountFen, providerRefundId: payment.providerRefundId, at: nowIso() },
-    }),
-  );
+  await new OrderRecords().recordCancellation(state.orderId, { lines: state.unservedLines, refundedFen: amountFen, providerRefundId: payment.providerRefundId, at: nowIso() });
   await notify({ key: state.orderId, type: 'refund-issued', recipient: { memberId: state.memberId }, data: { amountFen } });
   return {
     resolution: 'cancelled-refunded',
     refundedFen: payment.paidFen,
     releasedUnits: released.reduce((sum, a) => sum + a.quantity, 0),
-    reason: state.contact?.outcome === 'cancel' && state.contact.decidedBy !== 'system' ? 'the customer cancelled' : 'no decision within 48 hours',
+    reason: cancellationReason(state.contact, stockOutPolicy),
   };
 });

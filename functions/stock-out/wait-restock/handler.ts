@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { logger } from '../../../shared/logger';
 import { taskHandler } from '../../../shared/handlers/task';
-import { inventory } from '../deps';
-import { registerRestockWait, resumeIfReserved } from '../restock-waits';
+import { resumeIfReserved } from '../../../shared/inventory/restock';
+import { InventoryRepository } from '../../../shared/records/inventory';
+import { RestockWaits } from '../../../shared/records/restock-waits';
 
 const Input = z.object({
   taskToken: z.string().min(1),
@@ -17,14 +18,15 @@ const Input = z.object({
  * first, and the stock applier resumes the flow once every line is reserved.
  */
 export const handler = taskHandler(Input, async ({ taskToken, orderId, placedAt, unservedLines }) => {
-  const repository = inventory();
+  const inventory = new InventoryRepository();
+  const waits = new RestockWaits();
   const skus = unservedLines.map((line) => line.skuId);
   // Registered first: a restock landing while the lines join the waitlists finds this wait.
-  await registerRestockWait(orderId, placedAt, skus, taskToken);
+  await waits.register(orderId, placedAt, skus, taskToken);
   for (const line of unservedLines) {
-    await repository.joinWaitlist({ orderId, skuId: line.skuId, quantity: line.quantity, placedAt, callback: { skus } });
+    await inventory.joinWaitlist({ orderId, skuId: line.skuId, quantity: line.quantity, placedAt });
   }
-  const resumed = await resumeIfReserved(repository, orderId, skus, taskToken);
+  const resumed = await resumeIfReserved(orderId, skus, taskToken, inventory, waits);
   logger.info('waiting for restock', { orderId, lines: unservedLines.length, reservedAlready: resumed });
   return { waiting: !resumed };
 });

@@ -8,20 +8,21 @@ export interface DataStackProps extends StackProps {
 }
 
 /**
- * The tables. Keys follow the access patterns of the five flows:
+ * The tables. Keys follow the access patterns of the flows:
  * - Tasks: the human-task inbox. `taskId` gets one task; `byStatus` lists open tasks by due time
  *   (inbox, SLA report); `byBusinessKey` finds every task of one order/refund/listing (four-eyes).
  * - Records: the flows' entities in one table (orders, listings, inventory per SKU and location,
  *   refunds, members, callbacks, outbox). `pk`/`sk` is the entity; `gsi1` and `gsi2` are generic
- *   secondary access paths each entity documents in its repository (e.g. member → refunds by time).
- * - Idempotency: Powertools idempotency records (payments, reservations), expiring by TTL.
+ *   secondary access paths each entity documents in its repository (e.g. member → refunds by time);
+ *   one module per entity in `shared/records/`.
  * - Quarantine: events that failed their contract, kept with the reason (no TTL: nothing is lost).
- * Flow instances need no table: executions are named after their business key.
+ * Flow instances need no table: executions are named after their business key. Effects that must
+ * happen once (a payment, a reservation, a stock receipt) are conditional writes of their own
+ * entity, keyed by the business key, rather than a separate idempotency store.
  */
 export class DataStack extends Stack {
   readonly tasks: Table;
   readonly records: Table;
-  readonly idempotency: Table;
   readonly quarantine: Table;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -54,8 +55,6 @@ export class DataStack extends Stack {
     this.records = table('RecordsTable', 'pk', 'sk', 'expiresAt');
     index(this.records, 'gsi1', 'gsi1pk', 'gsi1sk');
     index(this.records, 'gsi2', 'gsi2pk', 'gsi2sk');
-
-    this.idempotency = table('IdempotencyTable', 'id', undefined, 'expiration');
 
     this.quarantine = table('QuarantineTable', 'id');
     index(this.quarantine, 'byDay', 'day', 'receivedAt');

@@ -17,19 +17,19 @@ export interface WorkflowsStackProps extends StackProps {
 /** A flow construct: builds its state machine and triggers from the shared resources. */
 export type FlowFactory = (scope: Construct, resources: FlowResources) => void;
 
-/** The five flows, one construct each; this stack only composes them. */
+/** Every deployed flow, one construct each (infra/aws/flows.ts); this stack only composes them. */
 export class WorkflowsStack extends Stack {
   readonly resources: FlowResources;
 
   constructor(scope: Construct, id: string, props: WorkflowsStackProps, flows: FlowFactory[]) {
     super(scope, id, props);
-    const { tasks, records, idempotency, quarantine } = props.data;
+    const { tasks, records, quarantine } = props.data;
     this.resources = {
       stage: props.stage,
       bus: props.bus,
       // Imported, so rule targets do not write the bus stack's queue policy (see BusStack).
       deadLetters: Queue.fromQueueArn(this, 'DeadLetters', props.deadLetters.queueArn),
-      tables: { tasks, records, idempotency, quarantine },
+      tables: { tasks, records, quarantine },
       humanTasks: new HumanTaskFunctions(this, 'HumanTasks', { tasks, records, bus: props.bus }),
       notifications: new Notifications(this, 'Notifications'),
     };

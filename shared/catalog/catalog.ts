@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import skusJson from './skus.json' with { type: 'json' };
-import { toFieldErrors, describeFieldErrors } from '../../shared/validation';
+import { toFieldErrors, describeFieldErrors } from '../validation';
 
 /**
  * The SKU catalog as reference data: prices for exchanges, and the attributes the refund rules

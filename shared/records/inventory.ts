@@ -2,11 +2,9 @@ import { createHash } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
-  type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
@@ -14,6 +12,9 @@ import { documents } from '../aws';
 import { nowIso } from '../clock';
 import { InsufficientStockError, TransientError, ValidationError } from '../errors';
 import type { FieldError } from '../validation';
+import { DynamoTable, type QueryExpression } from '../dynamo';
+import { orderPartition } from './orders';
+import { recordsTable } from './table';
 
 /**
  * Stock, reservations and the restock waitlist, in the Records table (business rules §2, §3).
@@ -23,8 +24,7 @@ import type { FieldError } from '../validation';
  * - `STOCKEVENT#<sha256(sku|location|quantity|receivedAt)>` / `applied`: a StockReceived applied.
  * - `ORDER#<orderId>` / `RESERVATION`: what routing reserved for the whole order.
  * - `ORDER#<orderId>` / `RESERVATION#<skuId>`: what the waitlist reserved for one line. A separate
- *   item per SKU, so an order waiting on two SKUs gets each exactly once; `servedBy` says who tells
- *   the waiting flow (a restock's fulfilledWaiters, or joinWaitlist's answer), so it is told once.
+ *   item per SKU, so an order waiting on two SKUs gets each exactly once.
  * - `WAITLIST#<skuId>` / `<placedAt>#<orderId>`: an order line waiting for a restock, oldest first.
  *
  * The stock condition: DynamoDB conditions cannot compute onHand − reserved, so every write that
@@ -33,11 +33,13 @@ import type { FieldError } from '../validation';
  * the three numbers never drift apart, and no reservation needs a prior read (no optimistic retry
  * under contention, unlike conditioning on `reserved <= :max` computed from a read).
  *
- * Never logs: waitlist items hold the caller's callback (a Step Functions task token).
+ * Who waits is told elsewhere: the stock-out flow records its wait (`restock-waits.ts`) and resumes
+ * once `reservationOf` holds every line it waits for.
  */
 
 export interface InventoryRepositoryOptions {
-  table: string;
+  /** The Records table's name; the function's bound table by default. */
+  table?: string;
   client?: DynamoDBDocumentClient;
   /** "Now" for reservedAt and registeredAt; the shared clock by default. */
   now?: () => string;
@@ -56,15 +58,11 @@ export interface StockReceipt {
   receivedAt: string;
 }
 
-/** Opaque to the repository: stored as given, handed back when the waiter is served. */
-export type WaitCallback = Record<string, unknown>;
-
 export interface WaitlistEntry {
   orderId: string;
   skuId: string;
   quantity: number;
   placedAt: string;
-  callback: WaitCallback;
 }
 
 export interface ServedWaiter {
@@ -73,7 +71,6 @@ export interface ServedWaiter {
   quantity: number;
   locationId: string;
   placedAt: string;
-  callback: WaitCallback;
 }
 
 export interface StockReceivedResult {
@@ -115,16 +112,11 @@ export interface WaitlistItem extends WaitlistEntry {
   pk: string;
   sk: string;
   registeredAt: string;
-  /** New on every (re)registration, so a restock reserves for the registration it read, not a newer one. */
+  /**
+   * New on every (re)registration, so a restock serves only the registration it read: a line that
+   * left the waitlist in between (a cancelled order) is not reserved from a stale read.
+   */
   registrationId: string;
-}
-
-/** A line reserved from the waitlist, and who tells the waiting flow. */
-interface GrantItem extends ReservationItem {
-  /** 'restock': listed in that restock's fulfilledWaiters with `callback`; 'join': returned by joinWaitlist. */
-  servedBy: 'restock' | 'join';
-  registrationId?: string;
-  callback?: WaitCallback;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -164,9 +156,12 @@ export class InventoryRepository {
   private readonly table: string;
   private readonly now: () => string;
 
-  constructor(options: InventoryRepositoryOptions) {
+  private readonly records: DynamoTable;
+
+  constructor(options: InventoryRepositoryOptions = {}) {
     this.client = options.client ?? documents();
-    this.table = options.table;
+    this.table = options.table ?? recordsTable().name;
+    this.records = new DynamoTable(this.table, 'pk', this.client);
     this.now = options.now ?? nowIso;
   }
 
@@ -219,7 +214,7 @@ export class InventoryRepository {
       const outcome = await this.transact([
         event,
         this.stockUpdate(skuId, locationId, { onHand: quantity, reserved: take }, take > quantity ? take - quantity : undefined),
-        ...plan.flatMap((waiter) => this.grantRecords(waiter, locationId, reservedAt, 'restock')),
+        ...plan.flatMap((waiter) => this.grantRecords(waiter, locationId, reservedAt, { fromRegistration: true })),
       ]);
       if (outcome.ok) {
         applied = true;
@@ -247,7 +242,7 @@ export class InventoryRepository {
       if (waiter.quantity > available) continue;
       for (let attempt = 0; ; attempt++) {
         const allocation = { locationId, skuId, quantity: waiter.quantity };
-        const outcome = await this.transact([this.reserveUpdate(allocation), ...this.grantRecords(waiter, locationId, this.now(), 'restock')]);
+        const outcome = await this.transact([this.reserveUpdate(allocation), ...this.grantRecords(waiter, locationId, this.now(), { fromRegistration: true })]);
         if (outcome.ok) {
           served.push(servedWaiter(waiter, locationId));
           available -= waiter.quantity;
@@ -260,7 +255,7 @@ export class InventoryRepository {
         }
         const current = await this.waitlistEntry(waiter);
         if (!current) break; // left the waitlist
-        waiter = current; // registered again, with a newer callback
+        waiter = current; // registered again since the read
         available = await this.availableAt(skuId, locationId);
         if (waiter.quantity > available) break;
         if (attempt >= MAX_ATTEMPTS) throw new TransientError(`could not reserve ${skuId} for a waiting order; try again`);
@@ -280,7 +275,7 @@ export class InventoryRepository {
   async reserve(orderId: string, allocations: Allocation[]): Promise<'reserved' | 'already-reserved'> {
     const lines = mergeAllocations(orderId, allocations);
     const reservation: ReservationItem = {
-      pk: `ORDER#${orderId}`,
+      pk: orderPartition(orderId),
       sk: RESERVATION,
       orderId,
       reservationId: ulid(),
@@ -294,7 +289,7 @@ export class InventoryRepository {
       ]);
       if (outcome.ok) return 'reserved';
       // Decided by reading, not by which conditions the cancellation reports.
-      if (await this.exists(`ORDER#${orderId}`, RESERVATION)) return 'already-reserved';
+      if (await this.exists(orderPartition(orderId), RESERVATION)) return 'already-reserved';
       const short = lines.flatMap((line, i) => {
         const reason = outcome.reasons[i];
         if (reason?.Code !== 'ConditionalCheckFailed') return [];
@@ -353,24 +348,19 @@ export class InventoryRepository {
   /**
    * Puts an order line on the restock waitlist of its SKU, unless it can be reserved now: stock that
    * arrived before the flow started waiting is taken at once (from the location with the most
-   * available). Idempotent per order and SKU: a repeat keeps the original registration time and
-   * stores the newest callback (a retried wait state has a new task token), or returns the
-   * reservation when the line was served meanwhile.
-   * Each reserved line is told once per callback: `reserved` when the join reserved it (or it was
-   * reserved for another callback, e.g. an older task token), `waiting` when a restock reserved it
-   * for this very callback: that restock lists it in fulfilledWaiters, and its caller resumes the flow.
+   * available). Idempotent per order and SKU: a repeat keeps the original registration time, or
+   * returns the reservation when the line was served meanwhile.
    */
   async joinWaitlist(entry: WaitlistEntry): Promise<JoinWaitlistResult> {
     validate([
       ...ids({ orderId: entry.orderId, skuId: entry.skuId }),
       ...positive('quantity', entry.quantity),
       ...time('placedAt', entry.placedAt),
-      ...(entry.callback && typeof entry.callback === 'object' ? [] : [{ field: 'callback', message: 'callback must be an object' }]),
     ]);
     const waiter = this.waitlistItem(entry);
 
     const earlier = (await this.grantItem(entry.orderId, entry.skuId)) ?? (await this.reserveNow(waiter));
-    if (earlier) return answer(earlier, entry.callback);
+    if (earlier) return { reserved: earlier.allocations[0] };
 
     await this.retryConflicts(() =>
       this.client.send(
@@ -378,15 +368,13 @@ export class InventoryRepository {
           TableName: this.table,
           Key: { pk: waiter.pk, sk: waiter.sk },
           UpdateExpression:
-            'SET orderId = :orderId, skuId = :skuId, quantity = :quantity, placedAt = :placedAt, #callback = :callback, ' +
+            'SET orderId = :orderId, skuId = :skuId, quantity = :quantity, placedAt = :placedAt, ' +
             'registrationId = :registrationId, registeredAt = if_not_exists(registeredAt, :now)',
-          ExpressionAttributeNames: { '#callback': 'callback' },
           ExpressionAttributeValues: {
             ':orderId': waiter.orderId,
             ':skuId': waiter.skuId,
             ':quantity': waiter.quantity,
             ':placedAt': waiter.placedAt,
-            ':callback': waiter.callback,
             ':registrationId': waiter.registrationId,
             ':now': waiter.registeredAt,
           },
@@ -397,9 +385,9 @@ export class InventoryRepository {
     // Stock may have landed after the first look but before a restock could see this entry.
     const now = (await this.grantItem(entry.orderId, entry.skuId)) ?? (await this.reserveNow(waiter));
     if (!now) return { waiting: true };
-    // Reserved before this registration, which revived the entry: nobody else will remove it.
-    if (now.servedBy === 'join' || now.registrationId !== waiter.registrationId) await this.deleteWaitlistItem(waiter);
-    return answer(now, entry.callback);
+    // Reserved by the look above, or before this registration revived the entry: nobody else removes it.
+    await this.deleteWaitlistItem(waiter);
+    return { reserved: now.allocations[0] };
   }
 
   /** Takes an order line off the waitlist. False when it was not there (never joined, or served). */
@@ -424,7 +412,7 @@ export class InventoryRepository {
   // --- Plumbing ------------------------------------------------------------------------------
 
   /** Reserves a waiter's line from the location with the most available, if any has enough. */
-  private async reserveNow(waiter: WaitlistItem): Promise<GrantItem | undefined> {
+  private async reserveNow(waiter: WaitlistItem): Promise<ReservationItem | undefined> {
     for (let attempt = 0; ; attempt++) {
       const stock = [...(await this.available(waiter.skuId))]
         .filter(([, available]) => available >= waiter.quantity)
@@ -432,9 +420,9 @@ export class InventoryRepository {
       if (!stock.length) return undefined;
       const locationId = stock[0][0];
       const allocation = { locationId, skuId: waiter.skuId, quantity: waiter.quantity };
-      const items = this.grantRecords(waiter, locationId, this.now(), 'join');
+      const items = this.grantRecords(waiter, locationId, this.now(), { fromRegistration: false });
       const outcome = await this.transact([this.reserveUpdate(allocation), ...items]);
-      if (outcome.ok) return items[0].Put!.Item as GrantItem;
+      if (outcome.ok) return items[0].Put!.Item as ReservationItem;
       const granted = await this.grantItem(waiter.orderId, waiter.skuId);
       if (granted) return granted;
       if (attempt >= MAX_ATTEMPTS) throw new TransientError(`stock of ${waiter.skuId} kept changing; try again`);
@@ -459,19 +447,18 @@ export class InventoryRepository {
 
   /**
    * Records the line's reservation (once per order and SKU) and takes it off the waitlist; the stock
-   * update goes with it. A restock reserves only for the registration it read, so the callback it
-   * reports is the one stored; a join reserves whether or not its entry was registered yet.
+   * update goes with it. A restock serves only the registration it read (`fromRegistration`), so a
+   * line that left the waitlist since is not reserved; a join reserves whether or not its entry
+   * was registered yet.
    */
-  private grantRecords(waiter: WaitlistItem, locationId: string, reservedAt: string, servedBy: GrantItem['servedBy']) {
-    const grant: GrantItem = {
-      pk: `ORDER#${waiter.orderId}`,
+  private grantRecords(waiter: WaitlistItem, locationId: string, reservedAt: string, { fromRegistration }: { fromRegistration: boolean }) {
+    const grant: ReservationItem = {
+      pk: orderPartition(waiter.orderId),
       sk: `${RESERVATION}#${waiter.skuId}`,
       orderId: waiter.orderId,
       reservationId: ulid(),
       allocations: [{ locationId, skuId: waiter.skuId, quantity: waiter.quantity }],
       reservedAt,
-      servedBy,
-      ...(servedBy === 'restock' ? { registrationId: waiter.registrationId, callback: waiter.callback } : {}),
     };
     const key = { pk: waiter.pk, sk: waiter.sk };
     const registered = waiter.registrationId
@@ -479,7 +466,7 @@ export class InventoryRepository {
       : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(registrationId)' };
     return [
       { Put: { TableName: this.table, Item: grant, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Delete: { TableName: this.table, Key: key, ...(servedBy === 'restock' ? registered : {}) } },
+      { Delete: { TableName: this.table, Key: key, ...(fromRegistration ? registered : {}) } },
     ] satisfies TransactItem[];
   }
 
@@ -533,7 +520,6 @@ export class InventoryRepository {
       placedAt,
       registeredAt: this.now(),
       registrationId: ulid(),
-      callback: entry.callback,
     };
   }
 
@@ -550,17 +536,17 @@ export class InventoryRepository {
     return (await this.grantItem(orderId, skuId))?.allocations[0];
   }
 
-  private async grantItem(orderId: string, skuId: string): Promise<GrantItem | undefined> {
+  private async grantItem(orderId: string, skuId: string): Promise<ReservationItem | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: { pk: `ORDER#${orderId}`, sk: `${RESERVATION}#${skuId}` }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: { pk: orderPartition(orderId), sk: `${RESERVATION}#${skuId}` }, ConsistentRead: true }),
     );
-    return Item as GrantItem | undefined;
+    return Item as ReservationItem | undefined;
   }
 
   private async reservationItems(orderId: string): Promise<ReservationItem[]> {
     return this.queryAll<ReservationItem>({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-      ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':sk': RESERVATION },
+      ExpressionAttributeValues: { ':pk': orderPartition(orderId), ':sk': RESERVATION },
     });
   }
 
@@ -578,15 +564,8 @@ export class InventoryRepository {
     return Item !== undefined;
   }
 
-  private async queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
-    const items: T[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({ ...input, TableName: this.table, ConsistentRead: true, ExclusiveStartKey }));
-      items.push(...((page.Items ?? []) as T[]));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+  private async queryAll<T>(query: QueryExpression): Promise<T[]> {
+    return this.records.queryAll<T>({ ...query, ConsistentRead: true });
   }
 
   /**
@@ -623,21 +602,8 @@ export class InventoryRepository {
 }
 
 function servedWaiter(waiter: WaitlistItem, locationId: string): ServedWaiter {
-  const { orderId, skuId, quantity, placedAt, callback } = waiter;
-  return { orderId, skuId, quantity, locationId, placedAt, callback };
-}
-
-/** `waiting` when a restock reserved the line for this very callback (it reports it), else `reserved`. */
-function answer(grant: GrantItem, callback: WaitCallback): JoinWaitlistResult {
-  if (grant.servedBy === 'restock' && canonical(grant.callback) === canonical(callback)) return { waiting: true };
-  return { reserved: grant.allocations[0] };
-}
-
-/** JSON with sorted keys: DynamoDB does not keep the key order of a map. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_, v) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
+  const { orderId, skuId, quantity, placedAt } = waiter;
+  return { orderId, skuId, quantity, locationId, placedAt };
 }
 
 function waitlistKey(orderId: string, skuId: string, placedAt: string) {

@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejection, startTestTables } from '../../tests/tables';
 import { InsufficientStockError, ValidationError } from '../errors';
-import { InventoryRepository, stockEventKey, type Allocation, type ServedWaiter, type StockReceipt } from './repository';
+import { InventoryRepository, stockEventKey, type Allocation, type ServedWaiter, type StockReceipt } from './inventory';
 
 let tables: Awaited<ReturnType<typeof startTestTables>>;
 let dynamo: DynamoDBClient;
@@ -192,9 +192,7 @@ describe('reserve and release', () => {
 });
 
 describe('waitlist', () => {
-  const callback = (name: string) => ({ taskToken: `token-${name}` });
-  const join = (skuId: string, orderId: string, quantity: number, placedAt: string, token = orderId) =>
-    repo.joinWaitlist({ orderId, skuId, quantity, placedAt, callback: callback(token) });
+  const join = (skuId: string, orderId: string, quantity: number, placedAt: string) => repo.joinWaitlist({ orderId, skuId, quantity, placedAt });
 
   it('serves waiting orders oldest first on restock, skipping one that does not fit', async () => {
     const tea = sku();
@@ -208,8 +206,8 @@ describe('waitlist', () => {
     const restock = await repo.applyStockReceived(receipt(tea, 'ST-SH-01', 3));
     expect(restock.applied).toBe(true);
     expect(restock.fulfilledWaiters).toEqual<ServedWaiter[]>([
-      { orderId: first, skuId: tea, quantity: 2, locationId: 'ST-SH-01', placedAt: '2026-11-21T01:00:00.000Z', callback: callback(first) },
-      { orderId: third, skuId: tea, quantity: 1, locationId: 'ST-SH-01', placedAt: '2026-11-21T03:00:00.000Z', callback: callback(third) },
+      { orderId: first, skuId: tea, quantity: 2, locationId: 'ST-SH-01', placedAt: '2026-11-21T01:00:00.000Z' },
+      { orderId: third, skuId: tea, quantity: 1, locationId: 'ST-SH-01', placedAt: '2026-11-21T03:00:00.000Z' },
     ]);
     expect(await repo.reservationOf(first)).toMatchObject({ allocations: [{ locationId: 'ST-SH-01', skuId: tea, quantity: 2 }] });
     expect((await waitlist(tea)).map((w) => w.orderId)).toEqual([second, fourth]);
@@ -240,15 +238,15 @@ describe('waitlist', () => {
     expect(await repo.available(tea)).toEqual(new Map([['ST-SH-01', 2], ['WH-EAST', 2]]));
   });
 
-  it('registers once per order and SKU, keeping the first registration and the newest callback', async () => {
+  it('registers once per order and SKU, keeping the first registration', async () => {
     const tea = sku();
     const orderId = order();
-    await join(tea, orderId, 1, '2026-11-21T01:00:00Z', 'first');
+    await join(tea, orderId, 1, '2026-11-21T01:00:00Z');
     const [entry] = await waitlist(tea);
-    await join(tea, orderId, 1, '2026-11-21T01:00:00.000Z', 'second');
+    await join(tea, orderId, 1, '2026-11-21T01:00:00.000Z');
     const entries = await waitlist(tea);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ orderId, quantity: 1, registeredAt: entry.registeredAt, callback: callback('second') });
+    expect(entries[0]).toMatchObject({ orderId, quantity: 1, registeredAt: entry.registeredAt });
 
     // One order waiting on two SKUs is served once per SKU.
     const cup = sku('CUP');
@@ -301,26 +299,22 @@ describe('waitlist', () => {
           quantity: 2,
           placedAt: '2026-11-21T01:00:00.000Z',
           registeredAt: '2026-11-21T01:00:01.000Z',
-          callback: callback(orderId),
         },
       }),
     );
     const again = await repo.applyStockReceived(receipt(tea, 'WH-EAST', 2));
     expect(again.applied).toBe(false);
-    expect(again.fulfilledWaiters.map((w) => [w.orderId, w.quantity, w.callback])).toEqual([[orderId, 2, callback(orderId)]]);
+    expect(again.fulfilledWaiters.map((w) => [w.orderId, w.quantity])).toEqual([[orderId, 2]]);
     expect(await stockItem(tea, 'WH-EAST')).toMatchObject({ onHand: 2, reserved: 2, available: 0 });
   });
 
-  it('tells a served line once per callback: a repeat join with the same callback keeps waiting for the restock report', async () => {
+  it('answers a repeat join of a line a restock served with its reservation, reserving nothing more', async () => {
     const tea = sku();
     const orderId = order();
-    expect(await join(tea, orderId, 1, '2026-11-21T01:00:00Z', 'A')).toEqual({ waiting: true });
+    expect(await join(tea, orderId, 1, '2026-11-21T01:00:00Z')).toEqual({ waiting: true });
     const restock = await repo.applyStockReceived(receipt(tea, 'WH-EAST', 1));
-    expect(restock.fulfilledWaiters.map((w) => [w.orderId, w.callback])).toEqual([[orderId, callback('A')]]);
-    // Same callback: the restock's caller resumes it, so the join does not report it a second time.
-    expect(await join(tea, orderId, 1, '2026-11-21T01:00:00Z', 'A')).toEqual({ waiting: true });
-    // A newer callback (the wait state ran again): the restock resumed a token nobody waits on, so the join tells it.
-    expect(await join(tea, orderId, 1, '2026-11-21T01:00:00Z', 'B')).toEqual({ reserved: { locationId: 'WH-EAST', skuId: tea, quantity: 1 } });
+    expect(restock.fulfilledWaiters.map((w) => w.orderId)).toEqual([orderId]);
+    expect(await join(tea, orderId, 1, '2026-11-21T01:00:00Z')).toEqual({ reserved: { locationId: 'WH-EAST', skuId: tea, quantity: 1 } });
     expect(await waitlist(tea)).toEqual([]);
     expect(await stockItem(tea, 'WH-EAST')).toMatchObject({ onHand: 1, reserved: 1 });
   });
@@ -358,8 +352,9 @@ describe('waitlist', () => {
     const restocked = results.slice(6) as Awaited<ReturnType<typeof repo.applyStockReceived>>[];
     const servedByRestock = restocked.flatMap((r) => r.fulfilledWaiters.map((w) => w.orderId));
     const servedAtJoin = orders.filter((_, i) => 'reserved' in joined[i]);
-    // Every order hears it is served exactly once: from a restock or from its own join.
-    expect([...servedByRestock, ...servedAtJoin].sort()).toEqual([...orders].sort());
+    // Every order is served (by a restock or its own join), and reserved exactly once.
+    expect(new Set([...servedByRestock, ...servedAtJoin])).toEqual(new Set(orders));
+    expect(new Set(servedByRestock).size).toBe(servedByRestock.length);
     for (const orderId of orders) expect((await repo.reservationOf(orderId))?.allocations).toHaveLength(1);
     expect(await waitlist(tea)).toEqual([]);
     expect(await stockItem(tea, 'WH-EAST')).toMatchObject({ onHand: 6, reserved: 6, available: 0 });
@@ -453,7 +448,6 @@ describe('property: random interleavings never oversell, double-reserve or doubl
                   skuId,
                   quantity: waitQuantity(c.order, c.sku),
                   placedAt: `2026-11-21T0${c.order}:00:00Z`,
-                  callback: { taskToken: `${orderId}-${skuId}` },
                 });
                 const key = `${orderId}|${skuId}`;
                 if ('reserved' in result) {
@@ -521,15 +515,13 @@ describe('property: random interleavings never oversell, double-reserve or doubl
           expect(served.has(key)).toBe(false);
           served.add(key);
         }
-        // Told exactly once: a line a restock reserved is reported by that restock and never returned
-        // as reserved by a join (one callback per line here); a line a join reserved is never reported.
+        // Every reserved line is reported, by the restock that served it or to the join that reserved it.
         for (const grant of reservations.filter((r) => r.sk.startsWith('RESERVATION#'))) {
           const skuId = grant.sk.slice('RESERVATION#'.length);
           const key = `${grant.orderId}|${skuId}`;
           expect(grant.allocations).toHaveLength(1);
           expect(waitlisted.some((w) => w.orderId === grant.orderId && w.skuId === skuId)).toBe(false);
-          expect(served.has(key)).toBe(grant.servedBy === 'restock');
-          expect(joinedReserved.has(key)).toBe(grant.servedBy === 'join');
+          expect(served.has(key) || joinedReserved.has(key)).toBe(true);
           const reported = servedByRestock.find((w) => `${w.orderId}|${w.skuId}` === key);
           if (reported) expect({ locationId: reported.locationId, skuId: reported.skuId, quantity: reported.quantity }).toEqual(grant.allocations[0]);
         }
