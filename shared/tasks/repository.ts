@@ -1,15 +1,13 @@
 import {
-  GetCommand,
   QueryCommand,
   TransactWriteCommand,
-  UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
   type QueryCommandOutput,
-  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { documents } from '../aws';
+import { DynamoTable, names, type UpdateExpression } from '../dynamo';
 import { SECOND, addMs } from '../clock';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { TaskHistoryEntry, TaskRecord, TaskSpec, TaskStatus } from './model';
@@ -65,11 +63,6 @@ const FILTERED_BATCH = 25;
 /** Optimistic updates retry when the task changed between the read and the write. */
 const MAX_ATTEMPTS = 5;
 
-type UpdateExpression = Pick<
-  UpdateCommandInput,
-  'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
->;
-
 /** Where a list continues: which partition of the query, and the key to start after. */
 interface Cursor {
   index: string;
@@ -87,17 +80,10 @@ interface ListPlan {
   filters: Record<string, string>;
 }
 
-/** `ExpressionAttributeNames` for `#name` placeholders named after the attributes themselves. */
-function names(...attributes: string[]): Record<string, string> {
-  return Object.fromEntries(attributes.map((attribute) => [`#${attribute}`, attribute]));
-}
-
 /** Drops undefined values at any depth, whatever the client's marshalling options. */
 function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
-
-const isConditionFailure = (error: unknown) => (error as Error)?.name === 'ConditionalCheckFailedException';
 
 /** The alias exists (a retry or a reopen) or another open of the same step is in flight. */
 function isLostRace(error: unknown): boolean {
@@ -117,11 +103,15 @@ export class TaskRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tasksTable: string;
   private readonly recordsTable: string;
+  private readonly tasks: DynamoTable;
+  private readonly records: DynamoTable;
 
   constructor(options: TaskRepositoryOptions) {
     this.client = options.client ?? documents();
     this.tasksTable = options.tasksTable;
     this.recordsTable = options.recordsTable;
+    this.tasks = new DynamoTable(this.tasksTable, 'taskId', this.client);
+    this.records = new DynamoTable(this.recordsTable, 'pk', this.client);
   }
 
   // --- Opening -------------------------------------------------------------------------------
@@ -200,15 +190,12 @@ export class TaskRepository {
   // --- Reading -------------------------------------------------------------------------------
 
   async findByStep(executionArn: string, stepId: string): Promise<TaskRecord | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.recordsTable, Key: this.aliasKey(executionArn, stepId), ConsistentRead: true }),
-    );
-    return Item ? this.get(String(Item.taskId)) : undefined;
+    const alias = await this.records.get<{ taskId: string }>(this.aliasKey(executionArn, stepId));
+    return alias ? this.get(alias.taskId) : undefined;
   }
 
   async get(taskId: string): Promise<TaskRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tasksTable, Key: { taskId }, ConsistentRead: true }));
-    return Item as TaskRecord | undefined;
+    return this.tasks.get<TaskRecord>({ taskId });
   }
 
   /** One page of tasks; filtered queries keep reading until the page is full or nothing is left. */
@@ -233,8 +220,7 @@ export class TaskRepository {
 
   /** Completed tasks of one business key and flow: the earlier decisions four-eyes looks at. */
   async decisionsFor(businessKey: string, flow: string): Promise<TaskRecord[]> {
-    return this.queryAll({
-      TableName: this.tasksTable,
+    return this.tasks.queryAll<TaskRecord>({
       IndexName: BY_BUSINESS_KEY,
       KeyConditionExpression: '#businessKey = :key',
       FilterExpression: '#status = :completed AND #flow = :flow',
@@ -247,8 +233,7 @@ export class TaskRepository {
   async openTasks(): Promise<TaskRecord[]> {
     const perStatus = await Promise.all(
       INBOX.map((status) =>
-        this.queryAll({
-          TableName: this.tasksTable,
+        this.tasks.queryAll<TaskRecord>({
           IndexName: BY_STATUS,
           KeyConditionExpression: '#status = :status',
           ExpressionAttributeNames: names('status'),
@@ -391,19 +376,8 @@ export class TaskRepository {
   }
 
   /** A conditional update; undefined when its condition failed. */
-  private async update(
-    taskId: string,
-    expression: UpdateExpression,
-  ): Promise<TaskRecord | undefined> {
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({ TableName: this.tasksTable, Key: { taskId }, ReturnValues: 'ALL_NEW', ...expression }),
-      );
-      return Attributes as TaskRecord;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+  private async update(taskId: string, expression: UpdateExpression): Promise<TaskRecord | undefined> {
+    return this.tasks.update<TaskRecord>({ taskId }, expression);
   }
 
   /**
@@ -425,17 +399,6 @@ export class TaskRepository {
       if (verdict !== 'retry') return verdict;
     }
     throw new ConflictError(`task ${taskId} changed concurrently; try again`);
-  }
-
-  private async queryAll(input: QueryCommandInput): Promise<TaskRecord[]> {
-    const items: TaskRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...((page.Items ?? []) as TaskRecord[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 }
 
