@@ -8,7 +8,7 @@ import { InsufficientStockError, ValidationError } from '../../../shared/errors'
 import { InventoryRepository } from '../../../shared/inventory/repository';
 import { logger } from '../../../shared/logger';
 import { taskHandler } from '../../../shared/handlers/task';
-import { contactKey } from '../../../shared/notifications/outbox';
+import { MemberContacts } from '../../../shared/records/contacts';
 import { loadLocations } from '../locations';
 import { orderRoutingPolicy } from '../policy';
 import { recordsTable } from '../records';
@@ -152,7 +152,7 @@ async function personalData(order: Order): Promise<{ lat: number; lng: number }>
     throw new ValidationError('order has no delivery address', [{ field: 'shipTo', message: 'shipTo with lat and lng is required to route an order' }]);
   }
   if (typeof Item?.phone === 'string') {
-    await documents().send(new UpdateCommand({ TableName: recordsTable(), Key: contactKey(order.memberId), UpdateExpression: 'SET phone = :phone', ExpressionAttributeValues: { ':phone': Item.phone } }));
+    await new MemberContacts().savePhone(order.memberId, Item.phone);
   }
   return { lat: shipTo.lat, lng: shipTo.lng };
 }
