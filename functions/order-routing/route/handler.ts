@@ -9,6 +9,7 @@ import { InventoryRepository } from '../../../shared/inventory/repository';
 import { logger } from '../../../shared/logger';
 import { taskHandler } from '../../../shared/handlers/task';
 import { MemberContacts } from '../../../shared/records/contacts';
+import { PersonalData } from '../../../shared/records/personal-data';
 import { loadLocations } from '../locations';
 import { orderRoutingPolicy } from '../policy';
 import { recordsTable } from '../records';
@@ -146,13 +147,13 @@ async function recordOrder(order: Order) {
 
 /** Reads the address (and phone) the intake kept out of the execution; keeps the phone for notifications. */
 async function personalData(order: Order): Promise<{ lat: number; lng: number }> {
-  const { Item } = await documents().send(new GetCommand({ TableName: recordsTable(), Key: { pk: order.personalDataRef, sk: 'detail' } }));
-  const shipTo = Item?.shipTo as { lat?: number; lng?: number } | undefined;
+  const detail = await new PersonalData().read(order.personalDataRef);
+  const shipTo = detail?.shipTo as { lat?: number; lng?: number } | undefined;
   if (typeof shipTo?.lat !== 'number' || typeof shipTo.lng !== 'number') {
     throw new ValidationError('order has no delivery address', [{ field: 'shipTo', message: 'shipTo with lat and lng is required to route an order' }]);
   }
-  if (typeof Item?.phone === 'string') {
-    await new MemberContacts().savePhone(order.memberId, Item.phone);
+  if (typeof detail?.phone === 'string') {
+    await new MemberContacts().savePhone(order.memberId, detail.phone);
   }
   return { lat: shipTo.lat, lng: shipTo.lng };
 }
