@@ -4,7 +4,7 @@ import { RefundRequested } from '../../../events/refund-requested';
 import { documents } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
-import { notify } from '../../notifications/send';
+import { notify } from '../../../shared/notifications/send';
 import { recordsTable } from '../../order-routing/records';
 import { ComplaintState, RED_PACKET_FEN } from '../state';
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { addMs, HOUR } from '../../../shared/clock';
 import { nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
-import { notify } from '../../notifications/send';
+import { notify } from '../../../shared/notifications/send';
 
 const Input = z.object({
   orderId: z.string().min(1),

@@ -3,7 +3,7 @@ import { OrderShippedDetail, type OrderShippedDetail as Shipped } from '../../..
 import { documents } from '../../../shared/aws';
 import { logger } from '../../../shared/logger';
 import { eventHandler } from '../../../shared/handlers/event';
-import { notify } from '../../notifications/send';
+import { notify } from '../../../shared/notifications/send';
 import { recordsTable } from '../records';
 
 /** OrderShipped → the shipping notice with carrier and tracking number, once per parcel. */

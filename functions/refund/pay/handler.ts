@@ -4,7 +4,7 @@ import { documents } from '../../../shared/aws';
 import { HOUR, nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
 import { RefundLedger } from '../../../shared/payments/refunds';
-import { notify } from '../../notifications/send';
+import { notify } from '../../../shared/notifications/send';
 import { recordsTable } from '../../order-routing/records';
 import { paymentProvider } from '../../stock-out/deps';
 import { refundPolicy } from '../policy';

@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
-import { notify } from '../../notifications/send';
+import { notify } from '../../../shared/notifications/send';
 import { recordsTable } from '../../order-routing/records';
 import { inventory, paymentProvider, refunds } from '../deps';
 import { StockOutState, unservedAmountFen } from '../state';

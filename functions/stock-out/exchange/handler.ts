@@ -5,7 +5,7 @@ import { ValidationError } from '../../../shared/errors';
 import { taskHandler } from '../../../shared/handlers/task';
 import { percentOf } from '../../../shared/money';
 import { loadCatalog } from '../../catalog/catalog';
-import { notify } from '../../notifications/send';
+import { notify } from '../../../shared/notifications/send';
 import { orderRoutingPolicy } from '../../order-routing/policy';
 import { recordsTable } from '../../order-routing/records';
 import { StockOutState } from '../state';

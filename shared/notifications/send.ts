@@ -1,12 +1,17 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod';
-import { defineEnv } from '../../shared/env';
-import { logger } from '../../shared/logger';
-import { RecordsContactDirectory } from '../../shared/notifications/contacts';
-import { deliverPending } from '../../shared/notifications/delivery';
-import type { Notification } from '../../shared/notifications/model';
-import { LoggingProvider, SnsProvider, type NotificationProvider } from '../../shared/notifications/providers';
-import { NotificationOutbox } from '../../shared/records/outbox';
+import { defineEnv } from '../env';
+import { logger } from '../logger';
+import { NotificationOutbox } from '../records/outbox';
+import { RecordsContactDirectory } from './contacts';
+import { deliverPending } from './delivery';
+import type { Notification } from './model';
+import { LoggingProvider, SnsProvider, type NotificationProvider } from './providers';
+
+/**
+ * What a function that notifies customers calls: the outbox in the Records table, the function's
+ * provider (from its environment, see the `Notifications` construct) and the members' contacts.
+ */
 
 const env = defineEnv(
   z.object({
