@@ -3,10 +3,10 @@ import { RefundPaid } from '../../../events/refund-paid';
 import { documents } from '../../../shared/aws';
 import { HOUR, nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
-import { RefundLedger } from '../../../shared/payments/refunds';
 import { notify } from '../../../shared/notifications/send';
+import { paymentProvider } from '../../../shared/payments/configured-provider';
+import { RefundLedger } from '../../../shared/records/refund-payments';
 import { recordsTable } from '../../order-routing/records';
-import { paymentProvider } from '../../stock-out/deps';
 import { refundPolicy } from '../policy';
 import { RefundState } from '../state';
 
@@ -19,7 +19,7 @@ export const handler = taskHandler(RefundState, async (state) => {
   const amountFen = state.assessment.refundFen;
   const payment =
     amountFen > 0
-      ? await new RefundLedger({ table: recordsTable() }).payOnce({
+      ? await new RefundLedger().payOnce({
           key: state.refundId,
           orderId: state.orderId,
           amountFen,

@@ -2,9 +2,11 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
+import { InventoryRepository } from '../../../shared/inventory/repository';
 import { notify } from '../../../shared/notifications/send';
+import { paymentProvider } from '../../../shared/payments/configured-provider';
+import { RefundLedger } from '../../../shared/records/refund-payments';
 import { recordsTable } from '../../order-routing/records';
-import { inventory, paymentProvider, refunds } from '../deps';
 import { StockOutState, unservedAmountFen } from '../state';
 
 /**
@@ -12,11 +14,11 @@ import { StockOutState, unservedAmountFen } from '../state';
  * §3). The refund is keyed by the order, so retries and redrives pay it once.
  */
 export const handler = taskHandler(StockOutState, async (state) => {
-  const repository = inventory();
+  const repository = new InventoryRepository({ table: recordsTable() });
   for (const line of state.unservedLines) await repository.leaveWaitlist(state.orderId, line.skuId, state.placedAt);
   const released = await repository.release(state.orderId);
   const amountFen = unservedAmountFen(state);
-  const payment = await refunds().payOnce({
+  const payment = await new RefundLedger().payOnce({
     key: `stock-out-${state.orderId}`,
     orderId: state.orderId,
     amountFen,

@@ -1,7 +1,8 @@
 import * as z from 'zod';
+import { InventoryRepository } from '../../../shared/inventory/repository';
 import { logger } from '../../../shared/logger';
 import { taskHandler } from '../../../shared/handlers/task';
-import { inventory } from '../deps';
+import { recordsTable } from '../../../shared/records/table';
 import { registerRestockWait, resumeIfReserved } from '../restock-waits';
 
 const Input = z.object({
@@ -17,7 +18,7 @@ const Input = z.object({
  * first, and the stock applier resumes the flow once every line is reserved.
  */
 export const handler = taskHandler(Input, async ({ taskToken, orderId, placedAt, unservedLines }) => {
-  const repository = inventory();
+  const repository = new InventoryRepository({ table: recordsTable().name });
   const skus = unservedLines.map((line) => line.skuId);
   // Registered first: a restock landing while the lines join the waitlists finds this wait.
   await registerRestockWait(orderId, placedAt, skus, taskToken);
