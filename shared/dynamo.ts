@@ -94,4 +94,18 @@ export class DynamoTable {
     } while (ExclusiveStartKey);
     return items;
   }
+
+  /** The first `limit` items a query matches, reading on while a page came back short (1 MB). */
+  async queryFirst<T>(query: QueryExpression, limit: number): Promise<T[]> {
+    const items: T[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...query, TableName: this.name, Limit: limit - items.length, ExclusiveStartKey }),
+      );
+      items.push(...((page.Items ?? []) as T[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey && items.length < limit);
+    return items;
+  }
 }

@@ -14,6 +14,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionArnFor } from '../functions/intake/rules';
 import { orderDelivered } from '../events/samples';
@@ -21,6 +22,9 @@ import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
 import { formatReport, runDemo } from '../infra/local/demo/run-demo';
 import type { DemoScenario } from '../infra/local/demo/scenario';
 import type { Platform } from '../infra/local/platform';
+import { DynamoTable } from '../shared/dynamo';
+import { MemberContacts } from '../shared/records/contacts';
+import { NotificationOutbox } from '../shared/records/outbox';
 import { eventually, opsCli, startFixturePlatform, tableName } from './support';
 
 let platform: Platform;
@@ -290,5 +294,23 @@ describe('the demo runner', () => {
     const report = await runDemo(platform, [wrong]);
     expect(report.ok).toBe(false);
     expect(formatReport(report)).toMatch(/ORD-DEMO-2 .*FAIL: outcome is "expired", expected "approved"/);
+  });
+});
+
+describe('the notification sweep', () => {
+  it('runs hourly for the whole platform, flows or not, and sends what is still pending', async () => {
+    const records = new DynamoTable(recordsTable(), 'pk', DynamoDBDocumentClient.from(dynamo));
+    const outbox = new NotificationOutbox(records);
+    await new MemberContacts(records).savePhone('M-SWEEP', '13700000000');
+    const now = new Date(platform.clock.now()).toISOString();
+    const notification = { key: 'C-SWEEP', type: 'apology', recipient: { memberId: 'M-SWEEP' } };
+    expect(await outbox.enqueue(notification, now)).toBe('queued');
+    // The fixture flows send no notifications: only the platform's sweep can send this one.
+    await platform.clock.settle();
+    expect(await outbox.get('C-SWEEP', 'apology')).toMatchObject({ status: 'pending' });
+
+    await advance(3600 + 60);
+    const sent = await eventually(() => outbox.get('C-SWEEP', 'apology'), (item) => item?.status === 'sent', 'the sweep to send C-SWEEP');
+    expect(sent).toMatchObject({ attempts: 1, providerMessageId: expect.stringMatching(/^local-/) });
   });
 });

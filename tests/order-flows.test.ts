@@ -5,6 +5,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionArnFor } from '../functions/intake/rules';
 import { InventoryRepository } from '../shared/records/inventory';
+import { outboxPartition } from '../shared/records/outbox';
+import { refundPaymentKey } from '../shared/records/refund-payments';
 import { addresses, orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
 import type { Platform } from '../infra/local/platform';
@@ -110,7 +112,7 @@ describe('order routing', () => {
   it('confirms to the customer and sends the shipping notice through the outbox, never logging the phone', async () => {
     await put({ source: 'shop.orders', type: 'OrderShipped', detail: { orderId: 'ORD-SH-1', carrier: 'SF Express', trackingNumber: 'SF1234567890', shippedAt: new Date(platform.clock.now()).toISOString() } });
     const outbox = await eventually(
-      () => clients.dynamo.send(new QueryCommand({ TableName: tableName(platform, 'RecordsTable'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'OUTBOX#ORD-SH-1' } } })),
+      () => clients.dynamo.send(new QueryCommand({ TableName: tableName(platform, 'RecordsTable'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: outboxPartition('ORD-SH-1') } } })),
       (r) => (r.Items ?? []).filter((i) => i.status?.S === 'sent').length === 2,
       'the confirmation and the shipping notice to be sent',
     );
@@ -190,8 +192,9 @@ describe('stock-out', () => {
     await platform.clock.advance(48 * 3600 + 60);
     const done = await flow('stock-out', 'ORD-OUT-4', 'SUCCEEDED');
     expect(done.result).toMatchObject({ resolution: 'cancelled-refunded', refundedFen: 38400 });
+    const key = refundPaymentKey('stock-out-ORD-OUT-4');
     const payment = await clients.dynamo.send(
-      new GetItemCommand({ TableName: tableName(platform, 'RecordsTable'), Key: { pk: { S: 'PAYMENT#stock-out-ORD-OUT-4' }, sk: { S: 'refund' } } }),
+      new GetItemCommand({ TableName: tableName(platform, 'RecordsTable'), Key: { pk: { S: key.pk }, sk: { S: key.sk } } }),
     );
     expect(payment.Item?.status?.S).toBe('paid');
   });

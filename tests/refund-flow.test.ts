@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addresses, orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
 import type { Platform } from '../infra/local/platform';
+import { refundPaymentKey } from '../shared/records/refund-payments';
 import { eventually, opsApi, startLocalPlatform, tableName } from './support';
 
 let platform: Platform;
@@ -70,7 +71,8 @@ describe('refunds', () => {
   it('auto-approves a small no-reason refund within the window and pays it once, even when the request is sent twice', async () => {
     await put(request('RF-1', 'R-ORD-1', 'refund-only', 'quality', 'SKU-LJ-250', 1, 19_900), request('RF-1', 'R-ORD-1', 'refund-only', 'quality', 'SKU-LJ-250', 1, 19_900));
     expect(await result('RF-1')).toMatchObject({ decision: 'approved', auto: true, paidFen: 19_900, couponFen: 500, approvedBy: [] });
-    const payment = await clients.dynamo.send(new GetItemCommand({ TableName: tableName(platform, 'RecordsTable'), Key: { pk: { S: 'PAYMENT#RF-1' }, sk: { S: 'refund' } } }));
+    const key = refundPaymentKey('RF-1');
+    const payment = await clients.dynamo.send(new GetItemCommand({ TableName: tableName(platform, 'RecordsTable'), Key: { pk: { S: key.pk }, sk: { S: key.sk } } }));
     expect(payment.Item?.status?.S).toBe('paid');
   });
 

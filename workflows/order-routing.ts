@@ -1,6 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Choice, Condition, JsonPath, Pass, StateMachineType, TaskInput, Errors } from 'aws-cdk-lib/aws-stepfunctions';
 import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -88,13 +86,9 @@ export class OrderRoutingFlow extends Construct {
     const delivered = fn('RecordDelivery', 'functions/order-routing/record-delivery/handler.ts', 'Records when an order was delivered (starts the no-reason return window)');
     ruleFor(this, 'OrderDeliveredRule', OrderDelivered, delivered, resources);
 
-    // Shipping notices, and a sweep that retries notifications a provider refused.
+    // Shipping notices (the Notifications construct retries what a provider refused).
     const shipped = notifying(fn('NotifyShipped', 'functions/order-routing/notify-shipped/handler.ts', 'Queues and sends the shipping notice with the tracking number'));
     ruleFor(this, 'OrderShippedRule', OrderShipped, shipped, resources);
-    const sweep = notifying(fn('DeliverNotifications', 'functions/order-routing/deliver-notifications/handler.ts', 'Retries notifications still pending in the outbox'));
-    new Rule(this, 'NotificationSweep', { schedule: Schedule.rate(Duration.hours(1)), description: 'Retry pending notifications (first sends are immediate)' }).addTarget(
-      new LambdaFunction(sweep, { retryAttempts: 2 }),
-    );
   }
 }
 

@@ -6,6 +6,7 @@ import { documents, stepFunctions } from '../../shared/aws';
 import { nowIso } from '../../shared/clock';
 import { defineEnv } from '../../shared/env';
 import { logger } from '../../shared/logger';
+import { PersonalData } from '../../shared/records/personal-data';
 import { Quarantine } from '../../shared/records/quarantine';
 import { envelopeHandler, type EventEnvelope } from '../../shared/handlers/event';
 import { toFieldErrors, type FieldError } from '../../shared/validation';
@@ -44,7 +45,7 @@ export async function startFlow(event: EventEnvelope): Promise<IntakeResult> {
   const businessKey = businessKeyOf(detail, BUSINESS_KEY);
   if (!businessKey) return quarantine(event, `detail.${BUSINESS_KEY} is missing`, []);
 
-  const input = await withoutPersonalData(detail, contract.personalData, `${FLOW}#${businessKey}`);
+  const input = await withoutPersonalData(detail, contract.personalData, FLOW, businessKey);
   try {
     const started = await stepFunctions().send(
       new StartExecutionCommand({
@@ -66,16 +67,10 @@ export async function startFlow(event: EventEnvelope): Promise<IntakeResult> {
  * Workflow history must never hold personal data in clear: those fields are kept in the records
  * table and the execution gets a reference that the steps needing them read server-side.
  */
-async function withoutPersonalData(detail: Record<string, unknown>, paths: readonly string[], key: string) {
+async function withoutPersonalData(detail: Record<string, unknown>, paths: readonly string[], flow: string, businessKey: string) {
   const present = paths.filter((path) => detail[path] !== undefined);
   if (present.length === 0) return detail;
-  const personalDataRef = `PERSONAL#${key}`;
-  await documents().send(
-    new PutCommand({
-      TableName: env().RECORDS_TABLE,
-      Item: { pk: personalDataRef, sk: 'detail', ...Object.fromEntries(present.map((p) => [p, detail[p]])) },
-    }),
-  );
+  const personalDataRef = await new PersonalData().keep(flow, businessKey, Object.fromEntries(present.map((p) => [p, detail[p]])));
   const input = Object.fromEntries(Object.entries(detail).filter(([field]) => !present.includes(field)));
   return { ...input, personalDataRef };
 }

@@ -1,5 +1,5 @@
 import { taskHandler } from '../../../shared/handlers/task';
-import { notify } from '../../notifications/send';
+import { notify } from '../../../shared/notifications/send';
 import { ComplaintState } from '../state';
 
 /** The apology goes out at once, before anyone has looked at the complaint (business rules §4). */

@@ -2,7 +2,7 @@ import { AftersalesCompleted } from '../../../events/aftersales-completed';
 import { RefundRequested } from '../../../events/refund-requested';
 import { nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
-import { notify } from '../../notifications/send';
+import { notify } from '../../../shared/notifications/send';
 import { Coupons } from '../../../shared/records/coupons';
 import { OrderRecords } from '../../../shared/records/orders';
 import { complaintPolicy } from '../policy';

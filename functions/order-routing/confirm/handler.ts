@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { addMs, HOUR, nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
-import { notify } from '../../notifications/send';
+import { notify } from '../../../shared/notifications/send';
 import { orderRoutingPolicy } from '../policy';
 
 const Input = z.object({

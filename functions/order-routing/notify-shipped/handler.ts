@@ -1,8 +1,8 @@
 import { OrderShippedDetail, type OrderShippedDetail as Shipped } from '../../../events/order-shipped';
 import { logger } from '../../../shared/logger';
 import { eventHandler } from '../../../shared/handlers/event';
+import { notify } from '../../../shared/notifications/send';
 import { OrderRecords } from '../../../shared/records/orders';
-import { notify } from '../../notifications/send';
 
 /** OrderShipped → the shipping notice with carrier and tracking number, once per parcel. */
 export async function sendShippingNotice(shipped: Shipped) {

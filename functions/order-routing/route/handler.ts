@@ -1,16 +1,14 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { OrderRouted } from '../../../events/order-routed';
 import { StockOutDetected } from '../../../events/stock-out-detected';
-import { documents } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
 import { InsufficientStockError, ValidationError } from '../../../shared/errors';
 import { InventoryRepository } from '../../../shared/records/inventory';
 import { OrderRecords } from '../../../shared/records/orders';
-import { recordsTable } from '../../../shared/records/table';
 import { logger } from '../../../shared/logger';
 import { taskHandler } from '../../../shared/handlers/task';
-import { contactKey } from '../../../shared/notifications/outbox';
+import { MemberContacts } from '../../../shared/records/contacts';
+import { PersonalData } from '../../../shared/records/personal-data';
 import { loadLocations } from '../locations';
 import { orderRoutingPolicy } from '../policy';
 import { chooseFulfilment, highValueHandling, type RoutingDecision } from '../rules';
@@ -118,13 +116,13 @@ function describe(order: Order, decision: RoutingDecision) {
 
 /** Reads the address (and phone) the intake kept out of the execution; keeps the phone for notifications. */
 async function personalData(order: Order): Promise<{ lat: number; lng: number }> {
-  const { Item } = await documents().send(new GetCommand({ TableName: recordsTable().name, Key: { pk: order.personalDataRef, sk: 'detail' } }));
-  const shipTo = Item?.shipTo as { lat?: number; lng?: number } | undefined;
+  const detail = await new PersonalData().read(order.personalDataRef);
+  const shipTo = detail?.shipTo as { lat?: number; lng?: number } | undefined;
   if (typeof shipTo?.lat !== 'number' || typeof shipTo.lng !== 'number') {
     throw new ValidationError('order has no delivery address', [{ field: 'shipTo', message: 'shipTo with lat and lng is required to route an order' }]);
   }
-  if (typeof Item?.phone === 'string') {
-    await documents().send(new UpdateCommand({ TableName: recordsTable().name, Key: contactKey(order.memberId), UpdateExpression: 'SET phone = :phone', ExpressionAttributeValues: { ':phone': Item.phone } }));
+  if (typeof detail?.phone === 'string') {
+    await new MemberContacts().savePhone(order.memberId, detail.phone);
   }
   return { lat: shipTo.lat, lng: shipTo.lng };
 }

@@ -1,11 +1,10 @@
 import { RefundPaid } from '../../../events/refund-paid';
 import { HOUR, nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
-import { RefundLedger } from '../../../shared/payments/refunds';
-import { notify } from '../../notifications/send';
+import { notify } from '../../../shared/notifications/send';
+import { paymentProvider } from '../../../shared/payments/configured-provider';
 import { Coupons } from '../../../shared/records/coupons';
-import { recordsTable } from '../../../shared/records/table';
-import { paymentProvider } from '../../stock-out/deps';
+import { RefundLedger } from '../../../shared/records/refund-payments';
 import { refundPolicy } from '../policy';
 import { RefundState } from '../state';
 
@@ -18,7 +17,7 @@ export const handler = taskHandler(RefundState, async (state) => {
   const amountFen = state.assessment.refundFen;
   const payment =
     amountFen > 0
-      ? await new RefundLedger({ table: recordsTable().name }).payOnce({
+      ? await new RefundLedger().payOnce({
           key: state.refundId,
           orderId: state.orderId,
           amountFen,

@@ -1,11 +1,10 @@
 import { nowIso } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
-import { notify } from '../../notifications/send';
-import { RefundLedger } from '../../../shared/payments/refunds';
+import { notify } from '../../../shared/notifications/send';
+import { paymentProvider } from '../../../shared/payments/configured-provider';
 import { InventoryRepository } from '../../../shared/records/inventory';
 import { OrderRecords } from '../../../shared/records/orders';
-import { recordsTable } from '../../../shared/records/table';
-import { paymentProvider } from '../deps';
+import { RefundLedger } from '../../../shared/records/refund-payments';
 import { stockOutPolicy } from '../policy';
 import { cancellationReason, unservedAmountFen } from '../rules';
 import { StockOutState } from '../state';
@@ -19,7 +18,7 @@ export const handler = taskHandler(StockOutState, async (state) => {
   for (const line of state.unservedLines) await inventory.leaveWaitlist(state.orderId, line.skuId, state.placedAt);
   const released = await inventory.release(state.orderId);
   const amountFen = unservedAmountFen(state.lines, state.unservedLines);
-  const payment = await new RefundLedger({ table: recordsTable().name }).payOnce({
+  const payment = await new RefundLedger().payOnce({
     key: `stock-out-${state.orderId}`,
     orderId: state.orderId,
     amountFen,

@@ -2,7 +2,7 @@ import { HOUR, addMs, nowIso } from '../../../shared/clock';
 import { ValidationError } from '../../../shared/errors';
 import { taskHandler } from '../../../shared/handlers/task';
 import { loadCatalog } from '../../../shared/catalog/catalog';
-import { notify } from '../../notifications/send';
+import { notify } from '../../../shared/notifications/send';
 import { OrderRecords } from '../../../shared/records/orders';
 import { stockOutPolicy } from '../policy';
 import { exchangeOffer } from '../rules';

@@ -31,7 +31,7 @@ export class WorkflowsStack extends Stack {
       deadLetters: Queue.fromQueueArn(this, 'DeadLetters', props.deadLetters.queueArn),
       tables: { tasks, records, quarantine },
       humanTasks: new HumanTaskFunctions(this, 'HumanTasks', { tasks, records, bus: props.bus }),
-      notifications: new Notifications(this, 'Notifications'),
+      notifications: new Notifications(this, 'Notifications', { records }),
     };
     for (const addFlow of flows) addFlow(this, this.resources);
   }

@@ -1,4 +1,4 @@
-import { deliverDue } from '../../notifications/send';
+import { deliverDue } from '../../../shared/notifications/send';
 
 /** Scheduled sweep: sends notifications a provider refused earlier, with backoff. */
 export const handler = async () => deliverDue();

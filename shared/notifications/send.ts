@@ -1,20 +1,20 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod';
-import { defineEnv } from '../../shared/env';
-import { logger } from '../../shared/logger';
-import {
-  LoggingProvider,
-  NotificationOutbox,
-  RecordsContactDirectory,
-  SnsProvider,
-  deliverPending,
-  type Notification,
-  type NotificationProvider,
-} from '../../shared/notifications/outbox';
+import { defineEnv } from '../env';
+import { logger } from '../logger';
+import { NotificationOutbox } from '../records/outbox';
+import { RecordsContactDirectory } from './contacts';
+import { deliverPending } from './delivery';
+import type { Notification } from './model';
+import { LoggingProvider, SnsProvider, type NotificationProvider } from './providers';
+
+/**
+ * What a function that notifies customers calls: the outbox in the Records table, the function's
+ * provider (from its environment, see the `Notifications` construct) and the members' contacts.
+ */
 
 const env = defineEnv(
   z.object({
-    RECORDS_TABLE: z.string().min(1),
     /** `sns` in AWS (NOTIFICATION_TOPIC_ARN set); `log` on the local platform, which has no SNS. */
     NOTIFICATION_PROVIDER: z.enum(['sns', 'log']).default('log'),
     NOTIFICATION_TOPIC_ARN: z.string().optional(),
@@ -31,20 +31,16 @@ function provider(): NotificationProvider {
   return new SnsProvider({ client: { publish: (input) => sns!.send(new PublishCommand(input)) }, topicArn: NOTIFICATION_TOPIC_ARN });
 }
 
-export function outbox(): NotificationOutbox {
-  return new NotificationOutbox({ table: env().RECORDS_TABLE });
-}
-
 /** Queues a notification once per key and type, then tries to send what is due right away. */
 export async function notify(notification: Notification): Promise<'queued' | 'duplicate'> {
-  const queued = await outbox().enqueue(notification);
+  const queued = await new NotificationOutbox().enqueue(notification);
   await deliverDue();
   return queued;
 }
 
 /** Sends what is due; a provider failure leaves it for the next sweep. */
 export async function deliverDue() {
-  const counts = await deliverPending({ outbox: outbox(), provider: provider(), contacts: new RecordsContactDirectory({ table: env().RECORDS_TABLE }) });
+  const counts = await deliverPending({ outbox: new NotificationOutbox(), provider: provider(), contacts: new RecordsContactDirectory() });
   if (counts.sent || counts.retried || counts.failed) logger.info('notifications delivered', { ...counts });
   return counts;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { installEnvSource } from '../../shared/env';
-import { paymentProvider } from './deps';
+import { installEnvSource } from '../env';
+import { paymentProvider } from './configured-provider';
 
 afterEach(() => installEnvSource(undefined));
 
