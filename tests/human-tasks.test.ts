@@ -1,7 +1,7 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executionArnFor } from '../functions/intake/rules';
+import { executionArnFor } from '../shared/executions';
 import { createLocalIssuer } from '../infra/local/auth';
 import { LOCAL_ISSUER, type Platform } from '../infra/local/platform';
 import { captureOutput, opsCli, startFixturePlatform, tableName } from './support';

@@ -16,7 +16,7 @@ import {
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executionArnFor } from '../functions/intake/rules';
+import { executionArnFor } from '../shared/executions';
 import { orderDelivered } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
 import { formatReport, runDemo } from '../infra/local/demo/run-demo';

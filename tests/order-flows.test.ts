@@ -3,7 +3,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executionArnFor } from '../functions/intake/rules';
+import { executionArnFor } from '../shared/executions';
 import { InventoryRepository } from '../shared/records/inventory';
 import { outboxPartition } from '../shared/records/outbox';
 import { refundPaymentKey } from '../shared/records/refund-payments';

@@ -10,7 +10,7 @@ import { PersonalData } from '../../shared/records/personal-data';
 import { Quarantine } from '../../shared/records/quarantine';
 import { envelopeHandler, type EventEnvelope } from '../../shared/handlers/event';
 import { toFieldErrors, type FieldError } from '../../shared/validation';
-import { businessKeyOf, executionNameFor } from './rules';
+import { businessKeyOf, executionNameFor } from '../../shared/executions';
 
 const env = defineEnv(
   z.object({

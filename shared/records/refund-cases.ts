@@ -18,6 +18,8 @@ export interface RefundCase {
   memberId: string;
   requestedAt: string;
   openedAt: string;
+  /** When the case is past its deadline (business rules §4: closed within 7 working days). */
+  closeBy: string;
   assessment: unknown;
   decision?: 'approved' | 'rejected';
   decidedAt?: string;
@@ -52,12 +54,15 @@ export class RefundCases {
   }
 
   /** Opens the case once; a retried assessment finds it open and changes nothing. */
-  async open(request: { refundId: string; memberId: string; requestedAt: string; [field: string]: unknown }, assessment: unknown, openedAt: string): Promise<boolean> {
+  async open(
+    request: { refundId: string; memberId: string; requestedAt: string; [field: string]: unknown },
+    opening: { assessment: unknown; openedAt: string; closeBy: string },
+  ): Promise<boolean> {
+    const { openedAt } = opening;
     return this.table.putOnce({
       ...caseKey(request.refundId),
       ...request,
-      assessment,
-      openedAt,
+      ...opening,
       gsi1pk: memberRefunds(request.memberId),
       gsi1sk: memberRefundOrder(request.requestedAt),
       gsi2pk: OPEN_CASES,

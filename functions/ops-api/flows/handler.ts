@@ -2,7 +2,7 @@ import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCom
 import { stepFunctions } from '../../../shared/aws';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors';
 import { apiHandler, json } from '../../../shared/handlers/api';
-import { executionArnFor } from '../../intake/rules';
+import { executionArnFor } from '../../../shared/executions';
 import { opsEnv } from '../ops-env';
 import { flowView } from './view';
 

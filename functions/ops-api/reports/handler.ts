@@ -7,8 +7,6 @@ import { RefundCases } from '../../../shared/records/refund-cases';
 import { TaskRepository } from '../../../shared/tasks/repository';
 import { isBreached } from '../../../shared/tasks/rules';
 import { opsEnv } from '../ops-env';
-import { refundPolicy } from '../../refund/policy';
-import { caseOverdue, caseOverdueAt } from '../../refund/rules';
 
 const REPORTS: Record<string, () => Promise<unknown>> = { sla: slaReport, quarantine: quarantineReport };
 
@@ -37,14 +35,13 @@ async function slaReport() {
   return { generatedAt: now, kinds: [...kinds.values()].sort((a, b) => a.kind.localeCompare(b.kind)) };
 }
 
-/** After-sales cases close within 7 working days (business rules §4): open ones past that are breached. */
+/** After-sales cases close by the deadline the refund flow gave them when it opened them (business rules §4). */
 async function openRefundCases(now: string) {
   const row = { kind: 'refund-case', open: 0, breached: 0 } as { kind: string; open: number; breached: number; oldestDueAt?: string };
   for (const refundCase of await new RefundCases(new DynamoTable(opsEnv().RECORDS_TABLE, 'pk')).openCases()) {
     row.open++;
-    if (caseOverdue(refundCase.openedAt, now, refundPolicy)) row.breached++;
-    const dueAt = caseOverdueAt(refundCase.openedAt, refundPolicy);
-    if (!row.oldestDueAt || dueAt < row.oldestDueAt) row.oldestDueAt = dueAt;
+    if (now >= refundCase.closeBy) row.breached++;
+    if (!row.oldestDueAt || refundCase.closeBy < row.oldestDueAt) row.oldestDueAt = refundCase.closeBy;
   }
   return row;
 }

@@ -5,7 +5,7 @@ import { loadCatalog } from '../../../shared/catalog/catalog';
 import { OrderRecords } from '../../../shared/records/orders';
 import { RefundCases } from '../../../shared/records/refund-cases';
 import { refundPolicy } from '../policy';
-import { assessRefund, type PriorRefund, type RecordedOrder } from '../rules';
+import { assessRefund, caseOverdueAt, type PriorRefund, type RecordedOrder } from '../rules';
 
 const catalog = loadCatalog();
 
@@ -31,6 +31,7 @@ export const handler = taskHandler(RefundRequestedDetail, async (request) => {
     now: nowIso(),
     policy: refundPolicy,
   });
-  await cases.open(request, assessment, nowIso());
+  const openedAt = nowIso();
+  await cases.open(request, { assessment, openedAt, closeBy: caseOverdueAt(openedAt, refundPolicy) });
   return assessment;
 });

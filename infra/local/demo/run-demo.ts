@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { isDeepStrictEqual } from 'node:util';
-import { executionArnFor } from '../../../functions/intake/rules';
+import { executionArnFor } from '../../../shared/executions';
 import { EVENT_BUS_NAME } from '../../aws/stacks/bus-stack';
 import { localClients } from '../clients';
 import { callOpsApi } from '../ops-call';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { businessKeyOf, executionNameFor } from './rules';
+import { businessKeyOf, executionNameFor } from './executions';
 
 const VALID_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
