@@ -18,9 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionArnFor } from '../functions/intake/rules';
 import { orderDelivered } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
-import { formatReport, runDemo } from '../infra/local/demo/run-demo';
-import type { DemoScenario } from '../infra/local/demo/scenario';
-import type { Platform } from '../infra/local/platform';
+import { formatReport, runDemo } from '../infra/local/shop/demo/run-demo';
+import type { DemoScenario } from '../infra/local/shop/demo/scenario';
+import type { Platform } from '../infra/local/engine/platform';
 import { eventually, opsCli, startFixturePlatform, tableName } from './support';
 
 let platform: Platform;

@@ -7,7 +7,7 @@ import { executionArnFor } from '../functions/intake/rules';
 import { InventoryRepository } from '../shared/inventory/repository';
 import { addresses, orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
-import type { Platform } from '../infra/local/platform';
+import type { Platform } from '../infra/local/engine/platform';
 import { captureOutput, eventually, opsApi, startLocalPlatform, tableName } from './support';
 
 let platform: Platform;

@@ -3,11 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { localClients } from '../infra/local/clients';
-import { callOpsApi } from '../infra/local/ops-call';
-import { startPlatform, type Platform } from '../infra/local/platform';
+import { localClients } from '../infra/local/engine/clients';
+import { callOpsApi } from '../infra/local/shop/ops-call';
+import { startPlatform, type Platform } from '../infra/local/engine/platform';
 import { defineFixtureApp } from './fixtures/fixture-app';
-import { LOCAL_STAGE, defineLocalApp } from '../infra/local/local-app';
+import { LOCAL_STAGE, defineLocalApp } from '../infra/local/shop/local-app';
 
 const execFileAsync = promisify(execFile);
 

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defineShopApp } from '../infra/aws/shop-app';
-import { readLocalModel, synthesizeForLocal } from '../infra/local/assembly';
-import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal } from '../infra/local/dynamodb-local';
+import { readLocalModel, synthesizeForLocal } from '../infra/local/engine/assembly';
+import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal } from '../infra/local/engine/dynamodb-local';
 
 /**
  * DynamoDB Local with the production template's tables (keys, indexes, TTL), for repository tests:

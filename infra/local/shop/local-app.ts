@@ -1,6 +1,6 @@
 import type { App } from 'aws-cdk-lib';
-import { ALL_FLOWS } from '../aws/flows';
-import { defineShopApp } from '../aws/shop-app';
+import { ALL_FLOWS } from '../../aws/flows';
+import { defineShopApp } from '../../aws/shop-app';
 
 export const LOCAL_STAGE = 'local';
 

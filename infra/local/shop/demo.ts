@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { LOCAL_STAGE, defineLocalApp } from './local-app';
-import { startPlatform } from './platform';
+import { startPlatform } from '../engine/platform';
 import { formatReport, runDemo } from './demo/run-demo';
 import { DEMO_SCENARIOS } from './demo/scenarios';
 
@@ -22,7 +22,7 @@ let exitCode = 1;
 try {
   console.log(`platform ready in ${(platform.startupMs / 1000).toFixed(1)} s (${platform.awsEndpoint}, ops API ${platform.apiEndpoint})`);
   if (DEMO_SCENARIOS.length === 0) {
-    console.log('No flow is deployed yet: the demo has nothing to play. Each flow adds its scenario to infra/local/demo/scenarios.ts.');
+    console.log('No flow is deployed yet: the demo has nothing to play. Each flow adds its scenario to infra/local/shop/demo/scenarios.ts.');
     exitCode = 0;
   } else {
     const total = DEMO_SCENARIOS.reduce((sum, s) => sum + s.steps, 0);

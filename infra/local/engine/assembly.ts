@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { App } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { ENTRY_METADATA, HANDLER_METADATA } from '../../workflows/constructs/workflow-function';
-import { FLOW_METADATA } from '../../workflows/constructs/flow';
+import { ENTRY_METADATA, HANDLER_METADATA } from '../../../workflows/constructs/workflow-function';
+import { FLOW_METADATA } from '../../../workflows/constructs/flow';
 import {
   LOCAL_ACCOUNT,
   LOCAL_REGION,

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { JavaMissingError } from './dynamodb-local';
+import { JavaMissingError } from '../engine/dynamodb-local';
 import { LOCAL_STAGE, defineLocalApp } from './local-app';
-import { DEFAULT_STATE_DIR, startPlatform } from './platform';
+import { DEFAULT_STATE_DIR, startPlatform } from '../engine/platform';
 
 const program = new Command('npm start --')
   .description('Runs the platform on this machine: the synthesized CDK app behind AWS-compatible endpoints, with a virtual clock.')

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { installEnvSource } from '../../shared/env';
+import { installEnvSource } from '../../../shared/env';
 import { AwsServiceError } from './aws-error';
 import type { VirtualClock } from './clock';
 import type { LocalFunction } from './model';

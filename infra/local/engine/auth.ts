@@ -14,7 +14,7 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
-import { UnauthorizedError } from '../../shared/errors';
+import { UnauthorizedError } from '../../../shared/errors';
 
 /**
  * Local stand-in for a Cognito user pool in front of the API Gateway HTTP API JWT authorizer:

@@ -12,11 +12,11 @@ import { DefinitionBody, JsonPath, StateMachine } from 'aws-cdk-lib/aws-stepfunc
 import { DynamoAttributeValue, DynamoPutItem, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoPath } from '../../workflows/constructs/repo-paths';
-import { defineShopApp } from '../aws/shop-app';
-import { EVENT_BUS_NAME } from '../aws/stacks/bus-stack';
-import { ENTRY_METADATA, HANDLER_METADATA, WorkflowFunction } from '../../workflows/constructs/workflow-function';
-import { FLOW_METADATA } from '../../workflows/constructs/flow';
+import { repoPath } from '../../../workflows/constructs/repo-paths';
+import { defineShopApp } from '../../aws/shop-app';
+import { EVENT_BUS_NAME } from '../../aws/stacks/bus-stack';
+import { ENTRY_METADATA, HANDLER_METADATA, WorkflowFunction } from '../../../workflows/constructs/workflow-function';
+import { FLOW_METADATA } from '../../../workflows/constructs/flow';
 import { readLocalModel, synthesizeForLocal } from './assembly';
 import type { LocalModel } from './model';
 
