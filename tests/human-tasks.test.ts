@@ -3,7 +3,8 @@ import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionArnFor } from '../functions/intake/rules';
 import { createLocalIssuer } from '../infra/local/engine/auth';
-import { LOCAL_ISSUER, type Platform } from '../infra/local/engine/platform';
+import type { Platform } from '../infra/local/engine/platform';
+import { LOCAL_ISSUER } from '../infra/local/shop/shop-binding';
 import { captureOutput, opsCli, startFixturePlatform, tableName } from './support';
 import { ROLES, type Role } from '../shared/roles';
 

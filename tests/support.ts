@@ -7,21 +7,21 @@ import { localClients } from '../infra/local/engine/clients';
 import { callOpsApi } from '../infra/local/shop/ops-call';
 import { startPlatform, type Platform } from '../infra/local/engine/platform';
 import { defineFixtureApp } from './fixtures/fixture-app';
-import { LOCAL_STAGE, defineLocalApp } from '../infra/local/shop/local-app';
+import { LOCAL_SHOP_APP, bindShopApp } from '../infra/local/shop/shop-binding';
 
 const execFileAsync = promisify(execFile);
 
 /** A platform serving the fixture flows on free ports, its state directory, and SDK clients for it. */
 export async function startFixturePlatform() {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'shop-platform-'));
-  const platform = await startPlatform({ define: defineFixtureApp, stage: 'fixture', awsPort: 0, apiPort: 0, stateDir });
+  const platform = await startPlatform({ app: bindShopApp(defineFixtureApp, 'fixture'), awsPort: 0, apiPort: 0, stateDir });
   return { platform, stateDir, ...localClients(platform.awsEndpoint) };
 }
 
 /** A platform serving the production app (every flow), as `npm start` does, on free ports. */
 export async function startLocalPlatform() {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'shop-platform-'));
-  const platform = await startPlatform({ define: defineLocalApp, stage: LOCAL_STAGE, awsPort: 0, apiPort: 0, stateDir });
+  const platform = await startPlatform({ app: LOCAL_SHOP_APP, awsPort: 0, apiPort: 0, stateDir });
   return { platform, stateDir, ...localClients(platform.awsEndpoint) };
 }
 

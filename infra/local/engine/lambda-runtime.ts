@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { installEnvSource } from '../../../shared/env';
 import { AwsServiceError } from './aws-error';
 import type { VirtualClock } from './clock';
 import type { LocalFunction } from './model';
@@ -13,7 +12,8 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface LambdaRuntimeOptions {
   functions: LocalFunction[];
-  repoRoot: string;
+  /** The directory function entries are relative to. */
+  sourceRoot: string;
   clock: VirtualClock;
   /** Variables every function gets on top of its own (endpoint override, region, credentials). */
   baseEnvironment: Record<string, string>;
@@ -38,7 +38,11 @@ export class LocalLambdas {
 
   constructor(private readonly options: LambdaRuntimeOptions) {
     for (const fn of options.functions) this.byName.set(fn.functionName, fn);
-    installEnvSource(() => this.environment.getStore() ?? process.env);
+  }
+
+  /** The environment of the function whose invocation this code runs in; undefined outside one. */
+  invocationEnvironment(): NodeJS.ProcessEnv | undefined {
+    return this.environment.getStore();
   }
 
   /** Accepts a function name, ARN or partial ARN, as Lambda does. */
@@ -134,7 +138,7 @@ export class LocalLambdas {
     const key = `${fn.entry}#${fn.handlerExport}`;
     let handler = this.handlers.get(key);
     if (!handler) {
-      const url = pathToFileURL(path.join(this.options.repoRoot, fn.entry)).href;
+      const url = pathToFileURL(path.join(this.options.sourceRoot, fn.entry)).href;
       handler = import(url).then((module) => {
         const exported = module[fn.handlerExport];
         if (typeof exported !== 'function') throw new Error(`${fn.entry} does not export a function named ${fn.handlerExport}`);

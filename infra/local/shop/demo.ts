@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { LOCAL_STAGE, defineLocalApp } from './local-app';
 import { startPlatform } from '../engine/platform';
+import { LOCAL_SHOP_APP } from './shop-binding';
 import { formatReport, runDemo } from './demo/run-demo';
 import { DEMO_SCENARIOS } from './demo/scenarios';
 
@@ -12,8 +12,7 @@ import { DEMO_SCENARIOS } from './demo/scenarios';
  * prints a table per flow and exits 0 only when every instance reached its expected end state.
  */
 const platform = await startPlatform({
-  define: defineLocalApp,
-  stage: LOCAL_STAGE,
+  app: LOCAL_SHOP_APP,
   awsPort: 0,
   apiPort: 0,
   stateDir: mkdtempSync(path.join(tmpdir(), 'shop-demo-')),

@@ -25,7 +25,8 @@ import {
   type WhoAmIShape,
 } from './cli-format';
 import { parseDuration } from './durations';
-import { DEFAULT_STATE_DIR, type ConnectionFile } from '../engine/platform';
+import type { ConnectionFile } from '../engine/platform';
+import { DEFAULT_STATE_DIR } from './shop-binding';
 
 /**
  * The ops CLI. Talks to the ops API and the local platform's endpoints; `token` mints a local
