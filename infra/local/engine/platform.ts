@@ -28,6 +28,8 @@ export interface PlatformOptions {
   stateDir: string;
   /** The platform's own log lines (executions closing, dropped events, DynamoDB Local); none when omitted. */
   log?: (line: string) => void;
+  /** What functions print while they run; this process's stdout and stderr when omitted. */
+  functionOutput?: (text: string) => void;
 }
 
 export interface Platform {
@@ -116,7 +118,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         await sqs.sendToArn(arn, body, attributes);
       },
       log,
+      functionOutput: options.functionOutput,
     });
+    cleanup.push(() => lambdas.dispose());
     app.installEnvSource(() => lambdas.invocationEnvironment() ?? process.env);
     // Handlers create their SDK clients from the process environment on first use.
     Object.assign(process.env, { AWS_ENDPOINT_URL: awsEndpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
