@@ -2,8 +2,9 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionArnFor } from '../shared/executions';
-import { createLocalIssuer } from '../infra/local/auth';
-import { LOCAL_ISSUER, type Platform } from '../infra/local/platform';
+import { createLocalIssuer } from '../infra/local/engine/auth';
+import type { Platform } from '../infra/local/engine/platform';
+import { LOCAL_ISSUER } from '../infra/local/shop/shop-binding';
 import { captureOutput, opsCli, startFixturePlatform, tableName } from './support';
 import { ROLES, type Role } from '../shared/roles';
 

@@ -9,7 +9,7 @@ import { outboxPartition } from '../shared/records/outbox';
 import { refundPaymentKey } from '../shared/records/refund-payments';
 import { addresses, orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
-import type { Platform } from '../infra/local/platform';
+import type { Platform } from '../infra/local/engine/platform';
 import { captureOutput, eventually, opsApi, startLocalPlatform, tableName } from './support';
 
 let platform: Platform;

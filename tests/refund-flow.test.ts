@@ -3,7 +3,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addresses, orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
-import type { Platform } from '../infra/local/platform';
+import type { Platform } from '../infra/local/engine/platform';
 import { refundPaymentKey } from '../shared/records/refund-payments';
 import { eventually, opsApi, startLocalPlatform, tableName } from './support';
 

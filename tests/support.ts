@@ -2,26 +2,26 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { localClients } from '../infra/local/clients';
-import { callOpsApi } from '../infra/local/ops-call';
-import { startPlatform, type Platform } from '../infra/local/platform';
+import { format, promisify } from 'node:util';
+import { localClients } from '../infra/local/engine/clients';
+import { callOpsApi } from '../infra/local/shop/ops-call';
+import { startPlatform, type Platform } from '../infra/local/engine/platform';
 import { defineFixtureApp } from './fixtures/fixture-app';
-import { LOCAL_STAGE, defineLocalApp } from '../infra/local/local-app';
+import { LOCAL_SHOP_APP, bindShopApp } from '../infra/local/shop/shop-binding';
 
 const execFileAsync = promisify(execFile);
 
 /** A platform serving the fixture flows on free ports, its state directory, and SDK clients for it. */
 export async function startFixturePlatform() {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'shop-platform-'));
-  const platform = await startPlatform({ define: defineFixtureApp, stage: 'fixture', awsPort: 0, apiPort: 0, stateDir });
+  const platform = await startPlatform({ app: bindShopApp(defineFixtureApp, 'fixture'), awsPort: 0, apiPort: 0, stateDir });
   return { platform, stateDir, ...localClients(platform.awsEndpoint) };
 }
 
 /** A platform serving the production app (every flow), as `npm start` does, on free ports. */
 export async function startLocalPlatform() {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'shop-platform-'));
-  const platform = await startPlatform({ define: defineLocalApp, stage: LOCAL_STAGE, awsPort: 0, apiPort: 0, stateDir });
+  const platform = await startPlatform({ app: LOCAL_SHOP_APP, awsPort: 0, apiPort: 0, stateDir });
   return { platform, stateDir, ...localClients(platform.awsEndpoint) };
 }
 
@@ -31,8 +31,9 @@ export function opsApi(platform: Platform, method: string, route: string, as: { 
 }
 
 /**
- * Records everything written to stdout and stderr (still printing it), so a test can check that no
- * personal data or task token ever reached a log line. Returns the lines and a function to stop.
+ * Records everything written to stdout, stderr and the console (still printing it), so a test can
+ * check that no personal data or task token ever reached a log line. In tests the handlers' logger
+ * writes to the console (POWERTOOLS_DEV, see vitest.config.ts). Returns the lines and a function to stop.
  */
 export function captureOutput(): { printed: string[]; restore: () => void } {
   const printed: string[] = [];
@@ -44,6 +45,14 @@ export function captureOutput(): { printed: string[]; restore: () => void } {
       return write(chunk as never, ...(rest as []));
     }) as typeof stream.write;
     undo.push(() => (stream.write = write));
+  }
+  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+    const print = console[method];
+    console[method] = (...args: unknown[]) => {
+      printed.push(format(...args));
+      print.apply(console, args);
+    };
+    undo.push(() => (console[method] = print));
   }
   return { printed, restore: () => undo.forEach((u) => u()) };
 }

@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defineShopApp } from '../infra/aws/shop-app';
-import { readLocalModel, synthesizeForLocal } from '../infra/local/assembly';
-import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal } from '../infra/local/dynamodb-local';
+import { readLocalModel, synthesizeForLocal } from '../infra/local/engine/assembly';
+import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal } from '../infra/local/engine/dynamodb-local';
+import { SHOP_TEMPLATE_METADATA } from '../infra/local/shop/shop-binding';
 
 /**
  * DynamoDB Local with the production template's tables (keys, indexes, TTL), for repository tests:
@@ -10,7 +11,7 @@ import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal } fro
  */
 export async function startTestTables() {
   const db = await startDynamoDbLocal();
-  const model = readLocalModel(synthesizeForLocal((app) => defineShopApp(app, { stage: 'test', flows: [], checks: false })), 'test');
+  const model = readLocalModel(synthesizeForLocal((app) => defineShopApp(app, { stage: 'test', flows: [], checks: false })), 'test', { metadata: SHOP_TEMPLATE_METADATA });
   const dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: db.endpoint });
   await createTablesFromTemplate(dynamo, model.tables);
   const docs = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });

@@ -1,4 +1,4 @@
-import type { Platform } from './platform';
+import type { Platform } from '../engine/platform';
 
 /** One ops API call as a user with these roles, with a token from the platform's local issuer. */
 export async function callOpsApi(platform: Platform, method: string, route: string, as: { user: string; groups: string[] }, body?: unknown) {

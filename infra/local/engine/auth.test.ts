@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompactSign, SignJWT, UnsecuredJWT, base64url, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnauthorizedError } from '../../shared/errors';
-import { createLocalIssuer, type LocalIssuer } from './auth';
+import { UnauthorizedError, createLocalIssuer, type LocalIssuer } from './auth';
 
 const ISSUER = 'https://cognito-idp.local.test/local_pool';
 const AUDIENCE = 'local-ops-client';

@@ -2,10 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { App } from 'aws-cdk-lib';
-import { installClock } from '../../shared/clock';
-import { REPO_ROOT } from '../../workflows/constructs/repo-paths';
 import { createApiServer } from './api-server';
+import type { AppBinding } from './app-binding';
 import { readLocalModel, synthesizeForLocal } from './assembly';
 import { createLocalIssuer, type LocalIssuer } from './auth';
 import { createAwsServer } from './aws-server';
@@ -19,17 +17,19 @@ import { LocalSqs } from './sqs';
 import { LocalStepFunctions } from './stepfunctions/service';
 
 export interface PlatformOptions {
-  /** Builds the CDK app to serve (`defineShopApp(app, …)`); the platform synthesizes it in-process. */
-  define: (app: App) => void;
-  stage: string;
+  /** The app to serve, and how its code meets the engine. */
+  app: AppBinding;
   /** 0 picks a free port. */
   awsPort?: number;
   apiPort?: number;
   /** Keep DynamoDB data here between runs; in memory when omitted. */
   persistDir?: string;
-  /** Where the local issuer's key and the connection file live, so the ops CLI can mint tokens. */
-  stateDir?: string;
+  /** Where the local issuer's key and the connection file live, so a CLI can mint tokens. */
+  stateDir: string;
+  /** The platform's own log lines (executions closing, dropped events, DynamoDB Local); none when omitted. */
   log?: (line: string) => void;
+  /** What functions print while they run; this process's stdout and stderr when omitted. */
+  functionOutput?: (text: string) => void;
 }
 
 export interface Platform {
@@ -47,7 +47,7 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-/** What the ops CLI reads to talk to a running platform. */
+/** What a CLI reads to talk to a running platform (`connection.json` in the state directory). */
 export interface ConnectionFile {
   awsEndpoint: string;
   apiEndpoint: string;
@@ -56,17 +56,14 @@ export interface ConnectionFile {
   keyFile: string;
 }
 
-export const DEFAULT_STATE_DIR = path.join(REPO_ROOT, '.local');
-export const LOCAL_ISSUER = 'https://local-issuer.shop-platform.invalid';
-
 /**
  * Boots the local platform: DynamoDB Local, the synthesized app read into a model, the services
- * behind one AWS-compatible endpoint, the ops API, and the virtual clock everything waits on.
+ * behind one AWS-compatible endpoint, the app's HTTP API, and the virtual clock everything waits on.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const started = performance.now();
+  const { app, stateDir } = options;
   const log = options.log ?? (() => undefined);
-  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
   mkdirSync(stateDir, { recursive: true });
   const cleanup: Array<() => Promise<void> | void> = [];
   const stop = async () => {
@@ -79,10 +76,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     dynamoStarting.then((db) => cleanup.push(() => db.stop())).catch(() => undefined);
 
     const clock = new VirtualClock();
-    installClock({ now: () => clock.now() });
+    app.installClock({ now: () => clock.now() });
     cleanup.push(() => {
       clock.dispose();
-      installClock(undefined);
+      app.installClock(undefined);
     });
 
     const services: { current?: Record<string, Record<string, unknown>>; dynamo?: DynamoDbLocal } = {};
@@ -94,11 +91,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       clock,
       log,
     });
-    const awsPort = await listen(awsServer, options.awsPort ?? 4566, 'SHOP_AWS_PORT');
+    const awsPort = await listen(awsServer, options.awsPort ?? 4566, app.portVariables.aws);
     cleanup.push(() => close(awsServer));
     const awsEndpoint = `http://127.0.0.1:${awsPort}`;
 
-    const model = readLocalModel(synthesizeForLocal(options.define), options.stage, { awsPort, apiPort: options.apiPort || 3000 });
+    const model = readLocalModel(synthesizeForLocal(app.define), app.stage, { metadata: app.metadata, awsPort, apiPort: options.apiPort || 3000 });
     const dynamo = await dynamoStarting;
     services.dynamo = dynamo;
     const dynamoClient = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
@@ -107,23 +104,24 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const sqs = new LocalSqs(model.queues, { now: () => clock.now(), baseUrl: awsEndpoint });
     const lambdas = new LocalLambdas({
       functions: model.functions,
-      repoRoot: REPO_ROOT,
+      sourceRoot: app.sourceRoot,
       clock,
       baseEnvironment: {
         AWS_ENDPOINT_URL: awsEndpoint,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
-        STAGE: options.stage,
+        ...app.functionEnvironment,
       },
-      // No SNS locally: notifications are logged (without the number or the text) instead; refunds
-      // are paid to the local payment provider.
-      localOverrides: { NOTIFICATION_PROVIDER: 'log', PAYMENT_PROVIDER: 'local' },
+      localOverrides: app.localOverrides,
       sendToDeadLetter: async (arn, body, attributes) => {
         await sqs.sendToArn(arn, body, attributes);
       },
       log,
+      functionOutput: options.functionOutput,
     });
+    cleanup.push(() => lambdas.dispose());
+    app.installEnvSource(() => lambdas.invocationEnvironment() ?? process.env);
     // Handlers create their SDK clients from the process environment on first use.
     Object.assign(process.env, { AWS_ENDPOINT_URL: awsEndpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
 
@@ -163,13 +161,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const keyFile = path.join(stateDir, 'issuer-key.json');
     const audience = model.apis[0]?.audience || 'local-client';
-    const issuer = await createLocalIssuer({ issuer: LOCAL_ISSUER, audience, keyFile });
+    const issuer = await createLocalIssuer({ issuer: app.tokenIssuer, audience, keyFile });
     const apiServer = createApiServer({ apis: model.apis, issuer, invoke: (name, event) => lambdas.invoke(name, event), clock, log });
-    const apiPort = await listen(apiServer, options.apiPort ?? 3000, 'SHOP_API_PORT');
+    const apiPort = await listen(apiServer, options.apiPort ?? 3000, app.portVariables.api);
     cleanup.push(() => close(apiServer));
     const apiEndpoint = `http://127.0.0.1:${apiPort}`;
 
-    const connection: ConnectionFile = { awsEndpoint, apiEndpoint, issuer: LOCAL_ISSUER, audience, keyFile };
+    const connection: ConnectionFile = { awsEndpoint, apiEndpoint, issuer: app.tokenIssuer, audience, keyFile };
     writeFileSync(path.join(stateDir, 'connection.json'), `${JSON.stringify(connection, null, 2)}\n`);
 
     return {

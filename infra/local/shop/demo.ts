@@ -1,28 +1,37 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { LOCAL_STAGE, defineLocalApp } from './local-app';
-import { startPlatform } from './platform';
+import { startPlatform } from '../engine/platform';
 import { formatReport, runDemo } from './demo/run-demo';
 import { DEMO_SCENARIOS } from './demo/scenarios';
+import { DEFAULT_STATE_DIR, LOCAL_SHOP_APP } from './shop-binding';
 
 /**
  * `npm run demo`: boots a private platform (free ports, data in memory), plays the scripted day,
  * prints a table per flow and exits 0 only when every instance reached its expected end state.
+ * The platform's log and what its functions print go to a file, named in one line.
  */
+mkdirSync(DEFAULT_STATE_DIR, { recursive: true });
+const logFile = path.join(DEFAULT_STATE_DIR, `demo-${new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}.log`);
+// Written synchronously, so nothing is lost when the demo exits.
+const logFd = openSync(logFile, 'a');
+const writeLog = (text: string) => writeSync(logFd, text);
+
 const platform = await startPlatform({
-  define: defineLocalApp,
-  stage: LOCAL_STAGE,
+  app: LOCAL_SHOP_APP,
   awsPort: 0,
   apiPort: 0,
   stateDir: mkdtempSync(path.join(tmpdir(), 'shop-demo-')),
+  log: (line) => writeLog(`${line}\n`),
+  functionOutput: writeLog,
 });
 let exitCode = 1;
 try {
-  console.log(`platform ready in ${(platform.startupMs / 1000).toFixed(1)} s (${platform.awsEndpoint}, ops API ${platform.apiEndpoint})`);
+  writeLog(`platform ready in ${(platform.startupMs / 1000).toFixed(1)} s (${platform.awsEndpoint}, ops API ${platform.apiEndpoint})\n`);
+  console.log(`platform log: ${path.relative(process.cwd(), logFile)}`);
   if (DEMO_SCENARIOS.length === 0) {
-    console.log('No flow is deployed yet: the demo has nothing to play. Each flow adds its scenario to infra/local/demo/scenarios.ts.');
+    console.log('No flow is deployed yet: the demo has nothing to play. Each flow adds its scenario to infra/local/shop/demo/scenarios.ts.');
     exitCode = 0;
   } else {
     const total = DEMO_SCENARIOS.reduce((sum, s) => sum + s.steps, 0);

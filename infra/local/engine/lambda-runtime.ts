@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { installEnvSource } from '../../shared/env';
 import { AwsServiceError } from './aws-error';
 import type { VirtualClock } from './clock';
+import { divertFunctionOutput } from './function-output';
 import type { LocalFunction } from './model';
 import { FunctionError } from './stepfunctions/integrations';
 
@@ -13,7 +13,8 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface LambdaRuntimeOptions {
   functions: LocalFunction[];
-  repoRoot: string;
+  /** The directory function entries are relative to. */
+  sourceRoot: string;
   clock: VirtualClock;
   /** Variables every function gets on top of its own (endpoint override, region, credentials). */
   baseEnvironment: Record<string, string>;
@@ -22,6 +23,11 @@ export interface LambdaRuntimeOptions {
   /** Where failed asynchronous invocations go after their retries (a DLQ's ARN). */
   sendToDeadLetter(arn: string, body: string, attributes: Record<string, string>): Promise<void>;
   log?: (line: string) => void;
+  /**
+   * Receives what handlers write to stdout and stderr while they run (their log stream in AWS);
+   * without it, that goes to this process's stdout and stderr.
+   */
+  functionOutput?: (text: string) => void;
   /** Wait between asynchronous retries; AWS waits 1 and 2 minutes, locally it is short. */
   asyncRetryDelayMs?: number;
 }
@@ -35,10 +41,23 @@ export class LocalLambdas {
   private readonly byName = new Map<string, LocalFunction>();
   private readonly handlers = new Map<string, Promise<Handler>>();
   private readonly environment = new AsyncLocalStorage<NodeJS.ProcessEnv>();
+  private readonly restoreOutput: () => void = () => undefined;
 
   constructor(private readonly options: LambdaRuntimeOptions) {
     for (const fn of options.functions) this.byName.set(fn.functionName, fn);
-    installEnvSource(() => this.environment.getStore() ?? process.env);
+    if (options.functionOutput) {
+      this.restoreOutput = divertFunctionOutput(() => this.environment.getStore() !== undefined, options.functionOutput);
+    }
+  }
+
+  /** The environment of the function whose invocation this code runs in; undefined outside one. */
+  invocationEnvironment(): NodeJS.ProcessEnv | undefined {
+    return this.environment.getStore();
+  }
+
+  /** Gives stdout and stderr back (the platform is stopping). */
+  dispose(): void {
+    this.restoreOutput();
   }
 
   /** Accepts a function name, ARN or partial ARN, as Lambda does. */
@@ -134,7 +153,7 @@ export class LocalLambdas {
     const key = `${fn.entry}#${fn.handlerExport}`;
     let handler = this.handlers.get(key);
     if (!handler) {
-      const url = pathToFileURL(path.join(this.options.repoRoot, fn.entry)).href;
+      const url = pathToFileURL(path.join(this.options.sourceRoot, fn.entry)).href;
       handler = import(url).then((module) => {
         const exported = module[fn.handlerExport];
         if (typeof exported !== 'function') throw new Error(`${fn.entry} does not export a function named ${fn.handlerExport}`);

@@ -340,7 +340,7 @@ describe.skipIf(!javaAvailable)('DynamoDB Local (needs Java)', { timeout: JVM_TI
       setInterval(() => {}, 1000);
     `;
     const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { Platform } from '../platform';
+import type { Platform } from '../../engine/platform';
 
 /** One flow instance the demo drives, and where it must end. */
 export interface DemoInstance {

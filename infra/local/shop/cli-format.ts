@@ -1,4 +1,4 @@
-import { isRole, ROLES } from '../../shared/roles';
+import { isRole, ROLES } from '../../../shared/roles';
 
 /**
  * Pure helpers of the ops CLI (`ops-cli.ts`): parsing of option values and the readable views of

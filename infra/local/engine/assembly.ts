@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import { App } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { ENTRY_METADATA, HANDLER_METADATA } from '../../workflows/constructs/workflow-function';
-import { FLOW_METADATA } from '../../workflows/constructs/flow';
+import type { TemplateMetadataKeys } from './app-binding';
 import {
   LOCAL_ACCOUNT,
   LOCAL_REGION,
@@ -75,6 +74,7 @@ interface Identity {
 
 interface Reader {
   stacks: StackDoc[];
+  metadata: TemplateMetadataKeys;
   awsPort: number;
   apiPort: number;
   identities: Map<string, Identity | 'pending'>;
@@ -89,6 +89,8 @@ interface Where {
 }
 
 export interface ReadLocalModelOptions {
+  /** Where the app's constructs record a function's source and a state machine's flow. */
+  metadata: TemplateMetadataKeys;
   /** Port of the local AWS endpoint, which SQS queue URLs point at (default 4566). */
   awsPort?: number;
   /** Port of the local HTTP API, the APIs' `ApiEndpoint` (default 3000). */
@@ -397,18 +399,19 @@ interface Found {
 }
 
 /** Reads the local platform's model from a synthesized assembly. */
-export function readLocalModel(assembly: CloudAssembly, stage: string, options: ReadLocalModelOptions = {}): LocalModel {
+export function readLocalModel(assembly: CloudAssembly, stage: string, options: ReadLocalModelOptions): LocalModel {
   const reader: Reader = {
     stacks: assembly.stacks.map((stack) => ({ name: stack.stackName, template: stack.template as Template })),
+    metadata: options.metadata,
     awsPort: options.awsPort ?? DEFAULT_AWS_PORT,
     apiPort: options.apiPort ?? DEFAULT_API_PORT,
     identities: new Map(),
   };
   const all = (...types: string[]) => resourcesOf(reader, types);
   const invokeConfigs = all('AWS::Lambda::EventInvokeConfig');
-  // Functions without our entry metadata are CDK's own (custom resources): nothing to run locally.
+  // Functions without the entry metadata are CDK's own (custom resources): nothing to run locally.
   const functions = all('AWS::Lambda::Function')
-    .filter(({ resource }) => resource.Metadata?.[ENTRY_METADATA] !== undefined)
+    .filter(({ resource }) => resource.Metadata?.[reader.metadata.entry] !== undefined)
     .map((found) => readFunction(found, invokeConfigs));
   return {
     stage,
@@ -452,6 +455,7 @@ function readTable(found: Found): LocalTable {
 }
 
 function readFunction(found: Found, invokeConfigs: Found[]): LocalFunction {
+  const { metadata } = found.where.reader;
   const { ref: functionName, attrs } = identityOf(found);
   const arn = attrs.Arn;
   const variables: Record<string, Json> = property(found, 'Environment')?.Variables ?? {};
@@ -470,8 +474,8 @@ function readFunction(found: Found, invokeConfigs: Found[]): LocalFunction {
     stackName: found.stack.name,
     functionName,
     arn,
-    entry: found.resource.Metadata![ENTRY_METADATA],
-    handlerExport: found.resource.Metadata![HANDLER_METADATA] ?? 'handler',
+    entry: found.resource.Metadata![metadata.entry],
+    handlerExport: found.resource.Metadata![metadata.handler] ?? 'handler',
     environment,
     timeoutSeconds: Number(property(found, 'Timeout') ?? 3),
     ...(deadLetterArn === undefined ? {} : { deadLetterArn }),
@@ -491,7 +495,7 @@ function readStateMachine(found: Found): LocalStateMachine {
     const replacement = typeof value === 'string' ? JSON.stringify(value).slice(1, -1) : String(value);
     text = text.split(`\${${key}}`).join(replacement);
   }
-  const flow = found.resource.Metadata?.[FLOW_METADATA];
+  const flow = found.resource.Metadata?.[found.where.reader.metadata.flow];
   return {
     logicalId: found.logicalId,
     stackName: found.stack.name,

@@ -1,4 +1,4 @@
-import { addresses, orderPlaced } from '../../../../events/samples';
+import { addresses, orderPlaced } from '../../../../../events/samples';
 import type { DemoContext, DemoInstance, DemoScenario } from '../scenario';
 
 const OPS = { user: 'olivia', groups: ['ops-lead', 'cs-agent'] };

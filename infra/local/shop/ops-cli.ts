@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { Command, Option } from 'commander';
-import { catalog } from '../../events/catalog';
-import { samples } from '../../events/samples';
-import { EVENT_BUS_NAME } from '../aws/stacks/bus-stack';
-import { TaskStatus } from '../../functions/ops-api/schemas';
-import { isRole, ROLES } from '../../shared/roles';
-import { createLocalIssuer } from './auth';
+import { catalog } from '../../../events/catalog';
+import { samples } from '../../../events/samples';
+import { EVENT_BUS_NAME } from '../../aws/stacks/bus-stack';
+import { TaskStatus } from '../../../functions/ops-api/schemas';
+import { isRole, ROLES } from '../../../shared/roles';
+import { createLocalIssuer } from '../engine/auth';
 import {
   formatFlow,
   formatHttpError,
@@ -25,7 +25,8 @@ import {
   type WhoAmIShape,
 } from './cli-format';
 import { parseDuration } from './durations';
-import { DEFAULT_STATE_DIR, type ConnectionFile } from './platform';
+import type { ConnectionFile } from '../engine/platform';
+import { DEFAULT_STATE_DIR } from './shop-binding';
 
 /**
  * The ops CLI. Talks to the ops API and the local platform's endpoints; `token` mints a local

@@ -14,12 +14,17 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
-import { UnauthorizedError } from '../../shared/errors';
 
 /**
  * Local stand-in for a Cognito user pool in front of the API Gateway HTTP API JWT authorizer:
  * mints access tokens shaped like Cognito's and verifies them the way the authorizer does.
  */
+
+/** A token the authorizer refuses (API Gateway answers 401); the message says why. */
+export class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError';
+  readonly status = 401;
+}
 
 const ALG = 'ES256';
 const DEFAULT_TTL_SECONDS = 3600;

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { JavaMissingError } from './dynamodb-local';
-import { LOCAL_STAGE, defineLocalApp } from './local-app';
-import { DEFAULT_STATE_DIR, startPlatform } from './platform';
+import { JavaMissingError } from '../engine/dynamodb-local';
+import { startPlatform } from '../engine/platform';
+import { DEFAULT_STATE_DIR, LOCAL_SHOP_APP } from './shop-binding';
 
 const program = new Command('npm start --')
   .description('Runs the platform on this machine: the synthesized CDK app behind AWS-compatible endpoints, with a virtual clock.')
@@ -17,11 +17,11 @@ const log = options.quiet ? () => undefined : (line: string) => console.log(`  $
 
 try {
   const platform = await startPlatform({
-    define: defineLocalApp,
-    stage: LOCAL_STAGE,
+    app: LOCAL_SHOP_APP,
     awsPort: port(options.awsPort, 'SHOP_AWS_PORT'),
     apiPort: port(options.apiPort, 'SHOP_API_PORT'),
     persistDir: options.persist ? path.join(DEFAULT_STATE_DIR, 'dynamodb') : undefined,
+    stateDir: DEFAULT_STATE_DIR,
     log,
   });
   const { model } = platform;

@@ -1,4 +1,4 @@
-import { App, CfnCondition, CfnParameter, CfnResource, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -12,13 +12,15 @@ import { DefinitionBody, JsonPath, StateMachine } from 'aws-cdk-lib/aws-stepfunc
 import { DynamoAttributeValue, DynamoPutItem, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoPath } from '../../workflows/constructs/repo-paths';
-import { defineShopApp } from '../aws/shop-app';
-import { EVENT_BUS_NAME } from '../aws/stacks/bus-stack';
-import { ENTRY_METADATA, HANDLER_METADATA, WorkflowFunction } from '../../workflows/constructs/workflow-function';
-import { FLOW_METADATA } from '../../workflows/constructs/flow';
-import { readLocalModel, synthesizeForLocal } from './assembly';
-import type { LocalModel } from './model';
+import { repoPath } from '../../../workflows/constructs/repo-paths';
+import { defineShopApp } from '../../aws/shop-app';
+import { EVENT_BUS_NAME } from '../../aws/stacks/bus-stack';
+import { WorkflowFunction } from '../../../workflows/constructs/workflow-function';
+import { readLocalModel, synthesizeForLocal } from '../engine/assembly';
+import type { LocalModel } from '../engine/model';
+import { SHOP_TEMPLATE_METADATA } from './shop-binding';
+
+// The engine's assembly reader on what the shop's constructs (WorkflowFunction) and stacks synthesize.
 
 /**
  * Three stacks, so names cross stacks the way the platform's do: the table and the user pool are
@@ -90,6 +92,9 @@ function defineFixture(app: App) {
   });
 }
 
+/** The shop's metadata keys, and ports other than the defaults so the test sees them used. */
+const READ_OPTIONS = { metadata: SHOP_TEMPLATE_METADATA, awsPort: 4599, apiPort: 3999 };
+
 const byId = <T extends { logicalId: string }>(items: T[], prefix: string): T => {
   const found = items.find((item) => item.logicalId.startsWith(prefix));
   if (!found) throw new Error(`no ${prefix} in ${items.map((item) => item.logicalId).join(', ')}`);
@@ -102,7 +107,7 @@ describe('readLocalModel on a small app', () => {
 
   beforeAll(() => {
     assembly = synthesizeForLocal(defineFixture);
-    model = readLocalModel(assembly, 'test', { awsPort: 4599, apiPort: 3999 });
+    model = readLocalModel(assembly, 'test', READ_OPTIONS);
   });
 
   it('leaves no intrinsic or token anywhere', () => {
@@ -216,186 +221,8 @@ describe('readLocalModel on a small app', () => {
   });
 
   it('is deterministic: reading or synthesizing again gives the same model', () => {
-    expect(readLocalModel(assembly, 'test', { awsPort: 4599, apiPort: 3999 })).toEqual(model);
-    expect(readLocalModel(synthesizeForLocal(defineFixture), 'test', { awsPort: 4599, apiPort: 3999 })).toEqual(model);
-  });
-
-  it('restores CDK_VALIDATION after synthesizing', () => {
-    const previous = process.env.CDK_VALIDATION;
-    process.env.CDK_VALIDATION = 'sentinel';
-    try {
-      let during: string | undefined;
-      synthesizeForLocal(() => {
-        during = process.env.CDK_VALIDATION;
-      });
-      expect(during).toBe('false');
-      expect(process.env.CDK_VALIDATION).toBe('sentinel');
-    } finally {
-      if (previous === undefined) delete process.env.CDK_VALIDATION;
-      else process.env.CDK_VALIDATION = previous;
-    }
-  });
-});
-
-/** A function resource written by hand, so each intrinsic appears exactly as given. */
-function handWritten(stack: Stack, id: string, properties: Record<string, unknown>, type = 'AWS::Lambda::Function') {
-  const resource = new CfnResource(stack, id, { type, properties });
-  resource.overrideLogicalId(id);
-  if (type === 'AWS::Lambda::Function') {
-    resource.addMetadata(ENTRY_METADATA, 'functions/ops-api/whoami/handler.ts');
-    resource.addMetadata(HANDLER_METADATA, 'main');
-  }
-  return resource;
-}
-
-describe('the resolver', () => {
-  it('resolves Sub, Select, Split, Join, If, conditions, parameters, pseudo parameters and NoValue', () => {
-    const assembly = synthesizeForLocal((app) => {
-      const stack = new Stack(app, 'Intrinsics');
-      new CfnParameter(stack, 'Tier', { default: 'gold' }).overrideLogicalId('Tier');
-      new CfnCondition(stack, 'IsGold', { expression: Fn.conditionEquals(Fn.ref('Tier'), 'gold') }).overrideLogicalId('IsGold');
-      new CfnCondition(stack, 'IsSilver', { expression: Fn.conditionEquals(Fn.ref('Tier'), 'silver') }).overrideLogicalId('IsSilver');
-      handWritten(stack, 'Jobs', { TableName: { 'Fn::Sub': '${AWS::StackName}-jobs' } }, 'AWS::DynamoDB::Table');
-      handWritten(stack, 'Work', { FifoQueue: true }, 'AWS::SQS::Queue');
-      handWritten(stack, 'Pool', {}, 'AWS::Cognito::UserPool');
-      handWritten(stack, 'Widget', {}, 'AWS::Custom::Widget');
-      handWritten(stack, 'Silver', { FunctionName: 'silver' }).cfnOptions.condition = stack.node.findChild('IsSilver') as CfnCondition;
-      handWritten(stack, 'AVeryLongLogicalIdForAFunctionThatGoesOnAndOnAndOnBeyondTheLimit', {});
-      handWritten(stack, 'Worker', {
-        FunctionName: { 'Fn::Join': ['-', ['worker', { Ref: 'Tier' }]] },
-        Timeout: { 'Fn::If': ['IsGold', 30, 5] },
-        DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': 'Work.Arn' } },
-        Environment: {
-          Variables: {
-            SUB_SHORT: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${Tier}-${AWS::Region}-${AWS::AccountId}.${AWS::URLSuffix}/${!Literal}' },
-            SUB_LONG: { 'Fn::Sub': ['${Name}/${Jobs}/${Jobs.Arn}', { Name: { 'Fn::Select': [1, { 'Fn::Split': [',', 'a,b,c'] }] } }] },
-            QUEUE: { Ref: 'Work' },
-            QUEUE_NAME: { 'Fn::GetAtt': ['Work', 'QueueName'] },
-            POOL_ARN: { 'Fn::GetAtt': ['Pool', 'Arn'] },
-            ISSUER: { 'Fn::GetAtt': ['Pool', 'ProviderURL'] },
-            WIDGET: { Ref: 'Widget' },
-            WIDGET_ARN: { 'Fn::GetAtt': ['Widget', 'Arn'] },
-            TIER: { 'Fn::If': ['IsSilver', 'silver', 'not-silver'] },
-            GONE: { 'Fn::If': ['IsGold', { Ref: 'AWS::NoValue' }, 'kept'] },
-            STACK: { Ref: 'AWS::StackName' },
-          },
-        },
-      });
-    });
-    const model = readLocalModel(assembly, 'test');
-    const worker = model.functions.find((fn) => fn.logicalId === 'Worker')!;
-    expect(worker).toMatchObject({
-      functionName: 'worker-gold',
-      arn: 'arn:aws:lambda:us-east-1:000000000000:function:worker-gold',
-      handlerExport: 'main',
-      timeoutSeconds: 30,
-      asyncRetryAttempts: 2,
-      deadLetterArn: 'arn:aws:sqs:us-east-1:000000000000:Intrinsics-Work.fifo',
-    });
-    expect(worker.environment).toEqual({
-      SUB_SHORT: 'arn:aws:s3:::gold-us-east-1-000000000000.amazonaws.com/${Literal}',
-      SUB_LONG: 'b/Intrinsics-jobs/arn:aws:dynamodb:us-east-1:000000000000:table/Intrinsics-jobs',
-      QUEUE: 'http://127.0.0.1:4566/000000000000/Intrinsics-Work.fifo',
-      QUEUE_NAME: 'Intrinsics-Work.fifo',
-      POOL_ARN: expect.stringMatching(/^arn:aws:cognito-idp:us-east-1:000000000000:userpool\/us-east-1_local[0-9a-f]{8}$/),
-      ISSUER: expect.stringMatching(/^cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_local[0-9a-f]{8}$/),
-      WIDGET: 'Widget',
-      WIDGET_ARN: 'arn:aws:local:us-east-1:000000000000:Widget',
-      TIER: 'not-silver',
-      STACK: 'Intrinsics',
-    });
-    // A false resource condition leaves the resource out.
-    expect(model.functions.map((fn) => fn.functionName)).not.toContain('silver');
-    // Generated names that would pass the limit are cut and keep a hash for uniqueness.
-    const long = model.functions.find((fn) => fn.logicalId.startsWith('AVeryLong'))!;
-    expect(long.functionName).toHaveLength(64);
-    expect(long.functionName).toMatch(/^Intrinsics-AVeryLong.*-[0-9a-f]{8}$/);
-    expect(long.timeoutSeconds).toBe(3);
-    expect(model.tables[0].tableName).toBe('Intrinsics-jobs');
-    expect(model.eventBuses).toEqual(['default']);
-  });
-
-  it('applies DefinitionSubstitutions and reads EXPRESS machines, flows and rules on the default bus', () => {
-    const assembly = synthesizeForLocal((app) => {
-      const stack = new Stack(app, 'Machines');
-      handWritten(stack, 'Step', {});
-      const machine = handWritten(
-        stack,
-        'Flow',
-        {
-          StateMachineName: 'my-flow',
-          StateMachineType: 'EXPRESS',
-          DefinitionString: '{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"${Fn}","Comment":"${Note}","End":true}}}',
-          DefinitionSubstitutions: { Fn: { 'Fn::GetAtt': ['Step', 'Arn'] }, Note: 'say "hi"' },
-        },
-        'AWS::StepFunctions::StateMachine',
-      );
-      machine.addMetadata(FLOW_METADATA, 'refund');
-      handWritten(
-        stack,
-        'Nightly',
-        { ScheduleExpression: 'rate(1 day)', State: 'DISABLED', Targets: [{ Id: 'T', Arn: { Ref: 'Flow' }, Input: '{"a":1}' }] },
-        'AWS::Events::Rule',
-      );
-      handWritten(stack, 'OnAnything', { EventPattern: '{"source":["x"]}', Targets: [] }, 'AWS::Events::Rule');
-      handWritten(stack, 'Orders', { Name: 'orders' }, 'AWS::Events::EventBus');
-      // EventBusName may be the bus's ARN.
-      handWritten(stack, 'OnOrders', { EventBusName: { 'Fn::GetAtt': ['Orders', 'Arn'] }, EventPattern: { source: ['y'] } }, 'AWS::Events::Rule');
-    });
-    const model = readLocalModel(assembly, 'test');
-    expect(model.stateMachines).toEqual([
-      {
-        logicalId: 'Flow',
-        stackName: 'Machines',
-        name: 'my-flow',
-        arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:my-flow',
-        type: 'EXPRESS',
-        flow: 'refund',
-        definition: {
-          StartAt: 'A',
-          States: { A: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:Machines-Step', Comment: 'say "hi"', End: true } },
-        },
-      },
-    ]);
-    expect(model.rules).toEqual([
-      {
-        logicalId: 'Nightly',
-        stackName: 'Machines',
-        name: 'Machines-Nightly',
-        arn: 'arn:aws:events:us-east-1:000000000000:rule/Machines-Nightly',
-        eventBusName: 'default',
-        state: 'DISABLED',
-        scheduleExpression: 'rate(1 day)',
-        targets: [{ id: 'T', arn: model.stateMachines[0].arn, input: '{"a":1}' }],
-      },
-      expect.objectContaining({ name: 'Machines-OnAnything', eventPattern: { source: ['x'] }, state: 'ENABLED', targets: [] }),
-      expect.objectContaining({
-        name: 'Machines-OnOrders',
-        eventBusName: 'orders',
-        arn: 'arn:aws:events:us-east-1:000000000000:rule/orders/Machines-OnOrders',
-      }),
-    ]);
-    expect(model.eventBuses).toEqual(['default', 'orders']);
-  });
-
-  it('names the stack, the resource and the intrinsic it cannot resolve', () => {
-    const assembly = synthesizeForLocal((app) => {
-      const stack = new Stack(app, 'Broken');
-      handWritten(stack, 'Orphan', { Environment: { Variables: { X: { Ref: 'Missing' } } } });
-    });
-    expect(() => readLocalModel(assembly, 'test')).toThrow(
-      'Cannot resolve Ref "Missing" in stack Broken, resource Orphan: no resource or parameter Missing in this stack',
-    );
-    const unsupported = synthesizeForLocal((app) => {
-      const stack = new Stack(app, 'Broken');
-      handWritten(stack, 'Orphan', { Environment: { Variables: { X: { 'Fn::Transform': {} } } } });
-    });
-    expect(() => readLocalModel(unsupported, 'test')).toThrow(/Fn::Transform.*stack Broken, resource Orphan: .*not supported/);
-    const noExport = synthesizeForLocal((app) => {
-      const stack = new Stack(app, 'Broken');
-      handWritten(stack, 'Orphan', { Environment: { Variables: { X: { 'Fn::ImportValue': 'Nowhere:Thing' } } } });
-    });
-    expect(() => readLocalModel(noExport, 'test')).toThrow(/Fn::ImportValue "Nowhere:Thing".*no stack exports Nowhere:Thing/);
+    expect(readLocalModel(assembly, 'test', READ_OPTIONS)).toEqual(model);
+    expect(readLocalModel(synthesizeForLocal(defineFixture), 'test', READ_OPTIONS)).toEqual(model);
   });
 });
 
@@ -406,7 +233,7 @@ describe('readLocalModel on the production app', () => {
       defineShopApp(app, { stage: 'local', flows: [], checks: false });
     });
     const synthesized = performance.now();
-    const model = readLocalModel(assembly, 'local');
+    const model = readLocalModel(assembly, 'local', { metadata: SHOP_TEMPLATE_METADATA });
     const read = performance.now();
     console.info(
       `production app: synthesizeForLocal ${Math.round(synthesized - started)} ms, readLocalModel ${Math.round(read - synthesized)} ms`,

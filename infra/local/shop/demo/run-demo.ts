@@ -1,11 +1,11 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { isDeepStrictEqual } from 'node:util';
-import { executionArnFor } from '../../../shared/executions';
-import { EVENT_BUS_NAME } from '../../aws/stacks/bus-stack';
-import { localClients } from '../clients';
+import { executionArnFor } from '../../../../shared/executions';
+import { EVENT_BUS_NAME } from '../../../aws/stacks/bus-stack';
+import { localClients } from '../../engine/clients';
 import { callOpsApi } from '../ops-call';
-import type { Platform } from '../platform';
+import type { Platform } from '../../engine/platform';
 import type { DemoContext, DemoInstance, DemoScenario, FlowState } from './scenario';
 
 export interface InstanceReport extends DemoInstance {

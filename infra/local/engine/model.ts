@@ -19,7 +19,7 @@ export interface LocalFunction {
   stackName: string;
   functionName: string;
   arn: string;
-  /** Repository-relative TypeScript source (`functions/intake/handler.ts`). */
+  /** TypeScript source relative to the app's `sourceRoot` (`functions/intake/handler.ts`). */
   entry: string;
   /** Exported handler name. */
   handlerExport: string;
@@ -39,7 +39,7 @@ export interface LocalStateMachine {
   type: 'STANDARD' | 'EXPRESS';
   /** The definition with every token resolved. */
   definition: Record<string, any>;
-  /** The flow name from the `shop:flow` metadata, when it is a flow. */
+  /** The app's name for the machine, from its flow metadata (`AppBinding.metadata.flow`), when it has one. */
   flow?: string;
 }
 

@@ -1,4 +1,4 @@
-import { addresses, orderPlaced } from '../../../../events/samples';
+import { addresses, orderPlaced } from '../../../../../events/samples';
 import type { DemoContext, DemoScenario } from '../scenario';
 
 const ALICE = { user: 'alice', groups: ['aftersales'] };
