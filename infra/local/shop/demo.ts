@@ -10,7 +10,7 @@ import { DEFAULT_STATE_DIR, LOCAL_SHOP_APP } from './shop-binding';
 /**
  * `npm run demo`: boots a private platform (free ports, data in memory), plays the scripted day,
  * prints a table per flow and exits 0 only when every instance reached its expected end state.
- * The platform's log and what its functions print go to a file, named in one line.
+ * The platform's log and what its functions print go to a file, named in the last line.
  */
 mkdirSync(DEFAULT_STATE_DIR, { recursive: true });
 const logFile = path.join(DEFAULT_STATE_DIR, `demo-${new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}.log`);
@@ -29,7 +29,6 @@ const platform = await startPlatform({
 let exitCode = 1;
 try {
   writeLog(`platform ready in ${(platform.startupMs / 1000).toFixed(1)} s (${platform.awsEndpoint}, ops API ${platform.apiEndpoint})\n`);
-  console.log(`platform log: ${path.relative(process.cwd(), logFile)}`);
   if (DEMO_SCENARIOS.length === 0) {
     console.log('No flow is deployed yet: the demo has nothing to play. Each flow adds its scenario to infra/local/shop/demo/scenarios.ts.');
     exitCode = 0;
@@ -45,5 +44,6 @@ try {
   }
 } finally {
   await platform.stop();
+  console.log(`platform log: ${path.relative(process.cwd(), logFile)}`);
 }
 process.exit(exitCode);
