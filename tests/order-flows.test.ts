@@ -4,7 +4,7 @@ import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionArnFor } from '../shared/executions';
-import { InventoryRepository } from '../shared/records/inventory';
+import { InventoryRepository, stockKey } from '../shared/records/inventory';
 import { outboxPartition } from '../shared/records/outbox';
 import { refundPaymentKey } from '../shared/records/refund-payments';
 import { addresses, orderPlaced } from '../events/samples';
@@ -73,8 +73,9 @@ async function flow(name: string, key: string, status?: string) {
 }
 
 async function stockLevel(skuId: string, locationId: string) {
+  const { pk, sk } = stockKey(skuId, locationId);
   const { Item } = await clients.dynamo.send(
-    new GetItemCommand({ TableName: tableName(platform, 'RecordsTable'), Key: { pk: { S: `SKU#${skuId}` }, sk: { S: `LOC#${locationId}` } }, ConsistentRead: true }),
+    new GetItemCommand({ TableName: tableName(platform, 'RecordsTable'), Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }),
   );
   return { onHand: Number(Item?.onHand?.N ?? 0), reserved: Number(Item?.reserved?.N ?? 0) };
 }

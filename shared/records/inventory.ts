@@ -141,6 +141,9 @@ const backoff = (attempt: number) => sleep(Math.random() * 10 * 2 ** Math.min(at
 const isConflictOnly = (reasons: CancellationReason[]) =>
   reasons.some((r) => r.Code === 'TransactionConflict') && reasons.every((r) => !r.Code || r.Code === 'None' || r.Code === 'TransactionConflict');
 
+/** The stock item of one SKU at one location. */
+export const stockKey = (skuId: string, locationId: string) => ({ pk: `SKU#${skuId}`, sk: `LOC#${locationId}` });
+
 /** The same receipt always gets the same key, whatever event id carried it. */
 export function stockEventKey({ skuId, locationId, quantity, receivedAt }: StockReceipt): string {
   return createHash('sha256').update(`${skuId}|${locationId}|${quantity}|${canonicalTime(receivedAt)}`).digest('hex');
@@ -492,7 +495,7 @@ export class InventoryRepository {
     return {
       Update: {
         TableName: this.table,
-        Key: { pk: `SKU#${skuId}`, sk: `LOC#${locationId}` },
+        Key: stockKey(skuId, locationId),
         UpdateExpression: 'SET skuId = :skuId, locationId = :locationId ADD #onHand :onHand, #reserved :reserved, #available :available',
         ...(conditions.length ? { ConditionExpression: conditions.join(' AND ') } : {}),
         ExpressionAttributeNames: NAMES,
@@ -552,7 +555,7 @@ export class InventoryRepository {
 
   private async availableAt(skuId: string, locationId: string): Promise<number> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: { pk: `SKU#${skuId}`, sk: `LOC#${locationId}` }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: stockKey(skuId, locationId), ConsistentRead: true }),
     );
     return Item ? (Item as StockItem).onHand - (Item as StockItem).reserved : 0;
   }
