@@ -1,4 +1,5 @@
 import type { DynamoTable } from '../dynamo';
+import { memberPartition } from './members';
 import { recordsTable } from './table';
 
 /**
@@ -15,7 +16,7 @@ export interface MemberContact {
   phones?: Record<string, string>;
 }
 
-export const memberContactKey = (memberId: string) => ({ pk: `MEMBER#${memberId}`, sk: 'CONTACT' });
+export const memberContactKey = (memberId: string) => ({ pk: memberPartition(memberId), sk: 'CONTACT' });
 
 export class MemberContacts {
   constructor(private readonly table: DynamoTable = recordsTable()) {}

@@ -1,4 +1,5 @@
 import type { DynamoTable } from '../dynamo';
+import { memberPartition } from './members';
 import { recordsTable } from './table';
 
 /**
@@ -15,7 +16,7 @@ export interface Coupon {
   issuedAt: string;
 }
 
-const couponKey = (memberId: string, cause: string) => ({ pk: `MEMBER#${memberId}`, sk: `COUPON#${cause}` });
+const couponKey = (memberId: string, cause: string) => ({ pk: memberPartition(memberId), sk: `COUPON#${cause}` });
 
 export class Coupons {
   constructor(private readonly table: DynamoTable = recordsTable()) {}

@@ -1,4 +1,5 @@
 import { names, type DynamoTable } from '../dynamo';
+import { memberPartition } from './members';
 import { recordsTable } from './table';
 
 /**
@@ -95,7 +96,7 @@ export class OrderRecords {
 
   /** Records the order's fields where they are missing, so an early OrderDelivered is kept. */
   async recordPlaced(order: PlacedOrder): Promise<void> {
-    const values: Record<string, unknown> = { ...order, gsi1pk: `MEMBER#${order.memberId}`, gsi1sk: `ORDER#${order.placedAt}` };
+    const values: Record<string, unknown> = { ...order, gsi1pk: memberPartition(order.memberId), gsi1sk: `ORDER#${order.placedAt}` };
     const fields = Object.keys(values);
     await this.table.update(orderKey(order.orderId), {
       UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = if_not_exists(#f${i}, :v${i})`).join(', ')}`,
