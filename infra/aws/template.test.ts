@@ -110,6 +110,20 @@ describe('the flows', () => {
     });
   });
 
+  it('sends an event a rule target still fails on after Lambda retried it to the dead-letter queue', () => {
+    const template = workflows();
+    const targets = Object.values(template.findResources('AWS::Events::Rule'))
+      .filter((rule) => rule.Properties.EventPattern)
+      .map((rule) => rule.Properties.Targets[0]);
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+    for (const target of targets) {
+      const fn = target.Arn['Fn::GetAtt'][0] as string;
+      const config = configs.find((c) => c.Properties.FunctionName.Ref === fn);
+      expect(config?.Properties.DestinationConfig.OnFailure.Destination, `${fn} has no on-failure destination`).toEqual(target.DeadLetterConfig.Arn);
+    }
+    expect(targets.length).toBeGreaterThanOrEqual(8);
+  });
+
   it('waits for people only with timeouts, and the stock-out contact escalates after its hour', () => {
     const machines = workflows().findResources('AWS::StepFunctions::StateMachine');
     const stockOut = Object.values(machines).find((m) => m.Properties.StateMachineName === 'stock-out-test')!;

@@ -122,13 +122,11 @@ export class FlowTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: FlowTriggerProps) {
     super(scope, id);
-    const { tables, deadLetters } = props.resources;
+    const { tables } = props.resources;
     this.intake = new WorkflowFunction(this, 'Intake', {
       entry: repoPath('functions/intake/handler.ts'),
       description: `Starts ${props.flow} from ${props.event.detailType}, once per ${props.businessKey}`,
       environment: { FLOW: props.flow, BUSINESS_KEY: props.businessKey },
-      // An event the intake itself cannot process is kept, not dropped after Lambda's retries.
-      deadLetterQueue: deadLetters,
     })
       .bindStateMachine('STATE_MACHINE_ARN', props.stateMachine)
       .bindTable('QUARANTINE_TABLE', tables.quarantine)
