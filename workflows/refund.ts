@@ -53,9 +53,12 @@ export class RefundFlow extends Construct {
       role: 'aftersales',
       summary,
       outcomes: { approve: {}, reject: { reasonRequired: true } },
-      sla: Duration.hours(24),
-      escalation: { role: 'ops-lead', maxLevels: 1, sla: Duration.hours(48) },
-      defaultDecision: { outcome: 'reject', reason: 'not decided within 72 hours; customer service follows up' },
+      sla: Duration.hours(refundPolicy.approvalWithinHours),
+      escalation: { role: 'ops-lead', maxLevels: 1, sla: Duration.hours(refundPolicy.escalatedApprovalHours) },
+      defaultDecision: {
+        outcome: 'reject',
+        reason: `not decided within ${refundPolicy.approvalWithinHours + refundPolicy.escalatedApprovalHours} hours; customer service follows up`,
+      },
       resultPath: '$.approval',
     });
     const secondApproval = human('Second approval (finance)', {
@@ -63,9 +66,9 @@ export class RefundFlow extends Construct {
       role: 'finance',
       summary,
       outcomes: { approve: {}, reject: { reasonRequired: true } },
-      sla: Duration.hours(24),
+      sla: Duration.hours(refundPolicy.secondApprovalWithinHours),
       fourEyes: true,
-      defaultDecision: { outcome: 'reject', reason: 'finance did not approve within 24 hours' },
+      defaultDecision: { outcome: 'reject', reason: `finance did not approve within ${refundPolicy.secondApprovalWithinHours} hours` },
       resultPath: '$.secondApproval',
     });
     const inspection = human('Inspect the returned goods', {
@@ -83,7 +86,7 @@ export class RefundFlow extends Construct {
       lambdaFunction: this.callbackFunction(fn('AwaitReturn', 'functions/refund/await-return/handler.ts', 'Waits for ReturnReceived (or finds it already recorded)'), resources),
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: TaskInput.fromObject({ taskToken: JsonPath.taskToken, 'refundId.$': '$.refundId' }),
-      taskTimeout: Timeout.duration(Duration.days(30)),
+      taskTimeout: Timeout.duration(Duration.days(refundPolicy.returnWaitDays)),
       resultPath: '$.returned',
     });
 

@@ -64,7 +64,7 @@ export class StockOutFlow extends Construct {
         'placedAt.$': '$.placedAt',
         'unservedLines.$': '$.unservedLines',
       }),
-      taskTimeout: Timeout.duration(Duration.days(30)),
+      taskTimeout: Timeout.duration(Duration.days(stockOutPolicy.restockWaitDays)),
       resultPath: '$.restock',
     });
     const shipFirst = new LambdaInvoke(this, 'Request priority shipping', {

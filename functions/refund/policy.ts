@@ -21,6 +21,14 @@ export interface RefundPolicy {
   readonly qualityCouponFen: number;
   /** An after-sales case still open after this many working days (Asia/Shanghai) is overdue. */
   readonly caseCloseWorkingDays: number;
+  /** After-sales decides a request needing approval within this many hours, then ops-lead takes over. */
+  readonly approvalWithinHours: number;
+  /** What ops-lead has after the escalation before the request is rejected by default. */
+  readonly escalatedApprovalHours: number;
+  /** Finance gives the second approval within this many hours, or the request is rejected. */
+  readonly secondApprovalWithinHours: number;
+  /** An approved return or exchange waits this many days for the goods, then the case closes without them. */
+  readonly returnWaitDays: number;
 }
 
 export const refundPolicy: RefundPolicy = Object.freeze({
@@ -42,4 +50,12 @@ export const refundPolicy: RefundPolicy = Object.freeze({
   qualityCouponFen: 500,
   // §4 (003 §2.2 "3-7个工作日内完成"): the upper bound of 3–7 working days is the deadline.
   caseCloseWorkingDays: 7,
+  // §4 (003 §2.1 "24小时内给出初步解决方案"): a person decides within 24 hours.
+  approvalWithinHours: 24,
+  // §4: 003 §2.1's 72 hours to confirm and handle: ops-lead has the remaining 48 (**default**), then reject.
+  escalatedApprovalHours: 48,
+  // §4: the finance approval gets the same 24 hours (**default**); no escalation: four eyes need finance.
+  secondApprovalWithinHours: 24,
+  // §4: how long a return may take to arrive (**default**).
+  returnWaitDays: 30,
 });

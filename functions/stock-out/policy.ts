@@ -13,6 +13,8 @@ export interface StockOutPolicy {
   readonly exchangeOfferHours: number;
   /** Waiting orders ship within this many hours after the restock arrives. */
   readonly restockShipWithinHours: number;
+  /** An order waits this many days for its restock, then its lines are cancelled and refunded. */
+  readonly restockWaitDays: number;
 }
 
 export const stockOutPolicy: StockOutPolicy = Object.freeze({
@@ -26,4 +28,6 @@ export const stockOutPolicy: StockOutPolicy = Object.freeze({
   exchangeOfferHours: 24,
   // §3: "priority shipping within 24 hours after the restock arrives".
   restockShipWithinHours: 24,
+  // §3: how long a customer who chose to wait may wait (**default**).
+  restockWaitDays: 30,
 });
