@@ -39,7 +39,7 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
   const url = new URL(request.url ?? '/', 'http://localhost');
   const local = url.pathname === '/_local/clock' || url.pathname === '/_local/health';
   // S3 reads its own body (objects are larger than API requests) and keeps the raw path (keys may hold `..`).
-  if (!local && isS3Request(request, options.s3)) return serveS3(request, response, options.s3);
+  if (!local && isS3Request(request, options.s3)) return serveS3(request, response, options.s3, options.log);
   const body = await readBody(request);
   if (url.pathname === '/_local/clock') return clockRoute(request.method ?? 'GET', body, response, options.clock);
   if (url.pathname === '/_local/health') return sendJson(response, 200, { ok: true, now: options.clock.nowIso() });

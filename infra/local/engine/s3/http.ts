@@ -30,7 +30,12 @@ export function isS3Request(request: http.IncomingMessage, s3: Pick<LocalS3, 'ha
 }
 
 /** Reads the request (within the object size limit), lets the service answer, writes the answer. */
-export async function serveS3(request: http.IncomingMessage, response: http.ServerResponse, s3: LocalS3 | undefined): Promise<void> {
+export async function serveS3(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  s3: LocalS3 | undefined,
+  log?: (line: string) => void,
+): Promise<void> {
   const method = request.method ?? 'GET';
   const send = (answer: S3Response) => {
     response.writeHead(answer.status, answer.headers);
@@ -54,5 +59,12 @@ export async function serveS3(request: http.IncomingMessage, response: http.Serv
   }
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  send(await s3.handle({ method, url: request.url ?? '/', headers, body }));
+  let answer: S3Response;
+  try {
+    answer = await s3.handle({ method, url: request.url ?? '/', headers, body });
+  } catch (error) {
+    log?.(`s3: ${(error as Error).stack ?? String(error)}`);
+    return fail(new S3Error('InternalError', 'We encountered an internal error. Please try again.', 500));
+  }
+  send(answer);
 }

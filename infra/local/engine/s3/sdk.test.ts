@@ -112,7 +112,7 @@ describe('the S3 SDK v3 against the local endpoint', () => {
   });
 
   it('round-trips keys with slashes, spaces, unicode and XML characters, in objects and listings', async () => {
-    const keys = ['uploads/商品 图片/1.jpg', 'uploads/a+b & <c> "d".png', "uploads/it's.png", 'uploads/tab\there', 'uploads/😀.gif'];
+    const keys = ['uploads/商品 图片/1.jpg', 'uploads/a+b & <c> "d".png', "uploads/it's.png", 'uploads/tab\there', 'uploads/😀.gif', 'uploads/cr\rlf\n', 'uploads/\u0001', 'uploads/ both ends '];
     for (const key of keys) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: key }));
     for (const key of keys) expect((await bytesOf(key)).toString()).toBe(key);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'uploads/' }));
