@@ -14,6 +14,18 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  NoSuchBucket,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { createHash, randomBytes } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionArnFor } from '../shared/executions';
@@ -33,10 +45,11 @@ let sfn: SFNClient;
 let events: EventBridgeClient;
 let dynamo: DynamoDBClient;
 let sqs: SQSClient;
+let s3: S3Client;
 
 beforeAll(async () => {
-  // Real SDK clients, nothing but the endpoint changed.
-  ({ platform, stateDir, sfn, events, dynamo, sqs } = await startFixturePlatform());
+  // Real SDK clients, nothing but the endpoint changed (and S3 path-style).
+  ({ platform, stateDir, sfn, events, dynamo, sqs, s3 } = await startFixturePlatform());
 });
 
 afterAll(async () => {
@@ -215,6 +228,58 @@ describe('the local platform, through real AWS SDK clients', () => {
     );
     expect(item.Item!.reason.S).toBe('OrderDelivered is invalid');
     expect(JSON.stringify(item.Item!.errors)).toContain('detail.deliveredAt');
+  });
+});
+
+describe('S3, through the real S3 client', () => {
+  const bucket = () => platform.model.buckets.find((b) => b.logicalId.startsWith('Images'))!.name;
+  const fails = (promise: Promise<unknown>) => promise.then(() => expect.fail('expected the call to fail'), (error: Error) => error);
+
+  it('serves exactly the bucket the template declares, under its generated local name', async () => {
+    expect(platform.model.buckets).toHaveLength(1);
+    expect(bucket()).toMatch(/^shop-fixture-workflows-images[0-9a-f]{8}$/);
+    const { Buckets } = await s3.send(new ListBucketsCommand({}));
+    expect(Buckets!.map((b) => b.Name)).toEqual([bucket()]);
+  });
+
+  it('puts, lists, heads, gets and deletes an object', async () => {
+    const key = 'listings/L-1/主图 1.png';
+    const image = randomBytes(20_000);
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket(), Key: key, Body: image, ContentType: 'image/png', Metadata: { seller: 'S-7' } }));
+    expect(put.ETag).toBe(`"${createHash('md5').update(image).digest('hex')}"`);
+
+    const top = await s3.send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: 'listings/', Delimiter: '/' }));
+    expect(top).toMatchObject({ KeyCount: 1, IsTruncated: false, CommonPrefixes: [{ Prefix: 'listings/L-1/' }] });
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: 'listings/L-1/' }));
+    expect(listed.Contents!.map((c) => [c.Key, c.Size, c.ETag])).toEqual([[key, image.length, put.ETag]]);
+
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
+    expect(head).toMatchObject({ ContentLength: image.length, ContentType: 'image/png', ETag: put.ETag, Metadata: { seller: 'S-7' } });
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(image)).toBe(true);
+
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
+    expect(await fails(s3.send(new GetObjectCommand({ Bucket: bucket(), Key: key })))).toBeInstanceOf(NoSuchKey);
+  });
+
+  it('answers NoSuchBucket for a bucket the template does not declare', async () => {
+    expect(await fails(s3.send(new ListObjectsV2Command({ Bucket: 'not-declared' })))).toBeInstanceOf(NoSuchBucket);
+    expect(await fails(s3.send(new PutObjectCommand({ Bucket: 'not-declared', Key: 'k', Body: 'x' })))).toMatchObject({ name: 'NoSuchBucket' });
+  });
+
+  it('gives a function the bucket name through the Ref in its environment, and it reads the object', async () => {
+    const reader = platform.model.functions.find((fn) => fn.logicalId.startsWith('ReadObject'))!;
+    expect(reader.environment.IMAGES_BUCKET).toBe(bucket());
+    const image = randomBytes(4096);
+    await s3.send(new PutObjectCommand({ Bucket: bucket(), Key: 'listings/L-2/main.jpg', Body: image, ContentType: 'image/jpeg', Metadata: { seller: 'S-8' } }));
+    expect(await platform.lambdas.invoke(reader.functionName, { key: 'listings/L-2/main.jpg' })).toEqual({
+      bucket: bucket(),
+      contentType: 'image/jpeg',
+      size: 4096,
+      sha256: createHash('sha256').update(image).digest('hex'),
+      metadata: { seller: 'S-8' },
+    });
+    await expect(platform.lambdas.invoke(reader.functionName, { key: 'listings/L-2/missing.jpg' })).rejects.toMatchObject({ errorType: 'NoSuchKey' });
   });
 });
 

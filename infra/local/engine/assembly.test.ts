@@ -165,6 +165,41 @@ describe('the resolver', () => {
     expect(model.eventBuses).toEqual(['default', 'orders']);
   });
 
+  it('reads S3 buckets: explicit or generated valid names, and what Ref and GetAtt return', () => {
+    const assembly = synthesizeForLocal((app) => {
+      const stack = new Stack(app, 'Shop-Media');
+      handWritten(stack, 'Named', { BucketName: { 'Fn::Sub': 'images-${AWS::AccountId}-${AWS::Region}' } }, 'AWS::S3::Bucket');
+      handWritten(stack, 'Generated', {}, 'AWS::S3::Bucket');
+      handWritten(stack, 'AVeryLongLogicalIdForABucketThatGoesOnAndOnAndOnBeyondTheLimit', {}, 'AWS::S3::Bucket');
+      handWritten(stack, 'Reader', {
+        Environment: {
+          Variables: {
+            BUCKET: { Ref: 'Named' },
+            BUCKET_ARN: { 'Fn::GetAtt': ['Named', 'Arn'] },
+            OBJECTS: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Generated', 'Arn'] }, '/*']] },
+            DOMAIN: { 'Fn::GetAtt': ['Generated', 'DomainName'] },
+            REGIONAL: { 'Fn::GetAtt': ['Generated', 'RegionalDomainName'] },
+          },
+        },
+      });
+    });
+    const model = readLocalModel(assembly, 'test', { metadata: METADATA });
+    expect(model.buckets.slice(0, 2)).toEqual([
+      { logicalId: 'Named', stackName: 'Shop-Media', name: 'images-000000000000-us-east-1', arn: 'arn:aws:s3:::images-000000000000-us-east-1' },
+      { logicalId: 'Generated', stackName: 'Shop-Media', name: 'shop-media-generated', arn: 'arn:aws:s3:::shop-media-generated' },
+    ]);
+    const long = model.buckets[2].name;
+    expect(long).toHaveLength(63);
+    expect(long).toMatch(/^shop-media-averylong[a-z-]*-[0-9a-f]{8}$/);
+    expect(model.functions[0].environment).toEqual({
+      BUCKET: 'images-000000000000-us-east-1',
+      BUCKET_ARN: 'arn:aws:s3:::images-000000000000-us-east-1',
+      OBJECTS: 'arn:aws:s3:::shop-media-generated/*',
+      DOMAIN: 'shop-media-generated.s3.amazonaws.com',
+      REGIONAL: 'shop-media-generated.s3.us-east-1.amazonaws.com',
+    });
+  });
+
   it('names the stack, the resource and the intrinsic it cannot resolve', () => {
     const assembly = synthesizeForLocal((app) => {
       const stack = new Stack(app, 'Broken');

@@ -12,6 +12,7 @@ import {
   LOCAL_REGION,
   localArn,
   type LocalApi,
+  type LocalBucket,
   type LocalFunction,
   type LocalModel,
   type LocalQueue,
@@ -314,9 +315,9 @@ function computeIdentity(reader: Reader, stack: StackDoc, logicalId: string): Id
   const props = resource.Properties ?? {};
   const where: Where = { reader, stack, resource: logicalId };
   // The explicit name when there is one, else a generated one.
-  const named = (property: string, max: number, suffix = ''): string => {
+  const named = (property: string, max: number, suffix = '', shape = (name: string) => name): string => {
     const explicit = props[property] === undefined ? undefined : resolve(props[property], where);
-    return typeof explicit === 'string' ? explicit : generatedName(stack, logicalId, max, suffix);
+    return typeof explicit === 'string' ? explicit : shape(generatedName(stack, logicalId, max, suffix));
   };
   const localId = (length: number) => hash(`${stack.name}/${logicalId}`, length);
   switch (resource.Type) {
@@ -350,6 +351,17 @@ function computeIdentity(reader: Reader, stack: StackDoc, logicalId: string): Id
       const url = `http://127.0.0.1:${reader.awsPort}/${LOCAL_ACCOUNT}/${name}`;
       return { ref: url, attrs: { Arn: localArn('sqs', name), QueueName: name, QueueUrl: url } };
     }
+    case 'AWS::S3::Bucket': {
+      const name = named('BucketName', 63, '', bucketName);
+      const attrs = {
+        Arn: `arn:aws:s3:::${name}`,
+        DomainName: `${name}.s3.amazonaws.com`,
+        RegionalDomainName: `${name}.s3.${LOCAL_REGION}.amazonaws.com`,
+        DualStackDomainName: `${name}.s3.dualstack.${LOCAL_REGION}.amazonaws.com`,
+        WebsiteURL: `http://${name}.s3-website-${LOCAL_REGION}.amazonaws.com`,
+      };
+      return { ref: name, attrs };
+    }
     case 'AWS::Cognito::UserPool': {
       const id = `${LOCAL_REGION}_local${localId(8)}`;
       const provider = `cognito-idp.${LOCAL_REGION}.amazonaws.com/${id}`;
@@ -378,6 +390,18 @@ function computeIdentity(reader: Reader, stack: StackDoc, logicalId: string): Id
     default:
       return { ref: logicalId, attrs: {} };
   }
+}
+
+/**
+ * A generated name made a valid bucket name, as CloudFormation makes one: lower case, letters,
+ * digits, dots and hyphens, starting and ending with a letter or digit.
+ */
+function bucketName(generated: string): string {
+  return generated
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
+    .padEnd(3, '0');
 }
 
 /** A rule's bus name; EventBusName may be a name or an ARN. */
@@ -421,6 +445,7 @@ export function readLocalModel(assembly: CloudAssembly, stage: string, options: 
     stateMachines: all('AWS::StepFunctions::StateMachine').map(readStateMachine),
     rules: all('AWS::Events::Rule').map(readRule),
     queues: all('AWS::SQS::Queue').map(readQueue),
+    buckets: all('AWS::S3::Bucket').map(readBucket),
     apis: all('AWS::ApiGatewayV2::Api').map((found) => readApi(found, reader, functions)),
   };
 }
@@ -542,6 +567,11 @@ function readTarget(target: Json): LocalTarget {
 function readQueue(found: Found): LocalQueue {
   const { ref: url, attrs } = identityOf(found);
   return { logicalId: found.logicalId, name: attrs.QueueName, arn: attrs.Arn, url };
+}
+
+function readBucket(found: Found): LocalBucket {
+  const { ref: name, attrs } = identityOf(found);
+  return { logicalId: found.logicalId, stackName: found.stack.name, name, arn: attrs.Arn };
 }
 
 function readApi(found: Found, reader: Reader, functions: LocalFunction[]): LocalApi {

@@ -2,6 +2,8 @@ import http from 'node:http';
 import { AwsServiceError } from './aws-error';
 import type { VirtualClock } from './clock';
 import { readBody } from './http-util';
+import { isS3Request, serveS3 } from './s3/http';
+import type { LocalS3 } from './s3/service';
 
 /** A service answering `X-Amz-Target: <Prefix>.<Action>` with `Action(request)`. */
 export type ServiceApi = Record<string, unknown>;
@@ -11,6 +13,8 @@ export interface AwsServerOptions {
   services: Record<string, ServiceApi>;
   /** DynamoDB Local's endpoint: DynamoDB requests are passed through unchanged. */
   dynamoDbEndpoint: string;
+  /** S3, path-style: requests without X-Amz-Target whose signature names service s3 (see `s3/http.ts`). */
+  s3?: LocalS3;
   clock: VirtualClock;
   log?: (line: string) => void;
 }
@@ -19,7 +23,8 @@ const DYNAMODB_PREFIX = 'DynamoDB_20120810';
 
 /**
  * The one AWS-compatible endpoint: requests are routed by their `X-Amz-Target` header, so AWS SDK
- * v3 clients work unchanged with `endpoint` set. Also serves the virtual clock at `/_local/clock`.
+ * v3 clients work unchanged with `endpoint` set; S3's REST requests, which have none, by the
+ * service their signature names. Also serves the virtual clock at `/_local/clock`.
  */
 export function createAwsServer(options: AwsServerOptions): http.Server {
   return http.createServer((request, response) => {
@@ -31,8 +36,11 @@ export function createAwsServer(options: AwsServerOptions): http.Server {
 }
 
 async function handle(request: http.IncomingMessage, response: http.ServerResponse, options: AwsServerOptions) {
-  const body = await readBody(request);
   const url = new URL(request.url ?? '/', 'http://localhost');
+  const local = url.pathname === '/_local/clock' || url.pathname === '/_local/health';
+  // S3 reads its own body (objects are larger than API requests) and keeps the raw path (keys may hold `..`).
+  if (!local && isS3Request(request, options.s3)) return serveS3(request, response, options.s3, options.log);
+  const body = await readBody(request);
   if (url.pathname === '/_local/clock') return clockRoute(request.method ?? 'GET', body, response, options.clock);
   if (url.pathname === '/_local/health') return sendJson(response, 200, { ok: true, now: options.clock.nowIso() });
 

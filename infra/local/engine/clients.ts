@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
@@ -11,5 +12,7 @@ export function localClients(endpoint: string) {
     events: new EventBridgeClient(config),
     dynamo: new DynamoDBClient(config),
     sqs: new SQSClient(config),
+    // The platform serves S3 path-style only (`/<bucket>/<key>`), never on bucket subdomains.
+    s3: new S3Client({ ...config, forcePathStyle: true }),
   };
 }

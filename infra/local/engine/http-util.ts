@@ -2,14 +2,14 @@ import type http from 'node:http';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** The whole request body; a body over 10 MB is refused rather than buffered. */
-export function readBody(request: http.IncomingMessage): Promise<Buffer> {
+/** The whole request body; a body over `maxBytes` (10 MB unless told) is refused rather than buffered. */
+export function readBody(request: http.IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         reject(new Error('request body too large'));
         request.destroy();
         return;

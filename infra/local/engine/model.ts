@@ -73,6 +73,15 @@ export interface LocalQueue {
   url: string;
 }
 
+export interface LocalBucket {
+  logicalId: string;
+  stackName: string;
+  /** The bucket name: its `BucketName`, or a generated one (lower case, at most 63 characters). */
+  name: string;
+  /** `arn:aws:s3:::<name>` (bucket ARNs have neither region nor account). */
+  arn: string;
+}
+
 export interface LocalRoute {
   routeKey: string;
   /** Function name the integration invokes. */
@@ -95,6 +104,7 @@ export interface LocalModel {
   stateMachines: LocalStateMachine[];
   rules: LocalRule[];
   queues: LocalQueue[];
+  buckets: LocalBucket[];
   apis: LocalApi[];
 }
 

@@ -12,6 +12,7 @@ import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal, type
 import { LocalEventBridge } from './eventbridge/bus';
 import { LocalLambdas } from './lambda-runtime';
 import type { LocalModel } from './model';
+import { LocalS3 } from './s3/service';
 import { startScheduler } from './scheduler';
 import { LocalSqs } from './sqs';
 import { LocalStepFunctions } from './stepfunctions/service';
@@ -24,6 +25,8 @@ export interface PlatformOptions {
   apiPort?: number;
   /** Keep DynamoDB data here between runs; in memory when omitted. */
   persistDir?: string;
+  /** Keep S3 objects here between runs; `<stateDir>/s3` when `persistDir` is set, else in memory. */
+  s3Dir?: string;
   /** Where the local issuer's key and the connection file live, so a CLI can mint tokens. */
   stateDir: string;
   /** The platform's own log lines (executions closing, dropped events, DynamoDB Local); none when omitted. */
@@ -41,6 +44,7 @@ export interface Platform {
   stepFunctions: LocalStepFunctions;
   eventBridge: LocalEventBridge;
   sqs: LocalSqs;
+  s3: LocalS3;
   lambdas: LocalLambdas;
   /** Milliseconds from the call to accepting requests. */
   startupMs: number;
@@ -58,7 +62,7 @@ export interface ConnectionFile {
 
 /**
  * Boots the local platform: DynamoDB Local, the synthesized app read into a model, the services
- * behind one AWS-compatible endpoint, the app's HTTP API, and the virtual clock everything waits on.
+ * (EventBridge, Step Functions, SQS, S3, the DynamoDB proxy) behind one AWS-compatible endpoint, the app's HTTP API, and the virtual clock everything waits on.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const started = performance.now();
@@ -82,11 +86,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       app.installClock(undefined);
     });
 
-    const services: { current?: Record<string, Record<string, unknown>>; dynamo?: DynamoDbLocal } = {};
+    const services: { current?: Record<string, Record<string, unknown>>; dynamo?: DynamoDbLocal; s3?: LocalS3 } = {};
     const awsServer = createAwsServer({
       services: new Proxy({}, { get: (_, name: string) => services.current?.[name] }),
       get dynamoDbEndpoint() {
         return services.dynamo?.endpoint ?? 'http://127.0.0.1:1';
+      },
+      get s3() {
+        return services.s3;
       },
       clock,
       log,
@@ -102,6 +109,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await createTablesFromTemplate(dynamoClient, model.tables);
 
     const sqs = new LocalSqs(model.queues, { now: () => clock.now(), baseUrl: awsEndpoint });
+    const s3Dir = options.s3Dir ?? (options.persistDir ? path.join(stateDir, 's3') : undefined);
+    const s3 = new LocalS3(model.buckets, { now: () => clock.now(), dir: s3Dir });
     const lambdas = new LocalLambdas({
       functions: model.functions,
       sourceRoot: app.sourceRoot,
@@ -155,6 +164,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     );
     cleanup.push(() => stepFunctions.stopAll());
     services.current = { AWSStepFunctions: stepFunctions as never, AWSEvents: eventBridge as never, AmazonSQS: sqs as never };
+    services.s3 = s3;
 
     const stopScheduler = startScheduler(eventBridge.scheduledRules(), clock, (rule) => eventBridge.runScheduledRule(rule));
     cleanup.push(stopScheduler);
@@ -179,6 +189,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       stepFunctions,
       eventBridge,
       sqs,
+      s3,
       lambdas,
       startupMs: Math.round(performance.now() - started),
       stop,

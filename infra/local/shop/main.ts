@@ -8,7 +8,7 @@ const program = new Command('npm start --')
   .description('Runs the platform on this machine: the synthesized CDK app behind AWS-compatible endpoints, with a virtual clock.')
   .option('--aws-port <port>', 'AWS-compatible endpoint port (env SHOP_AWS_PORT; 0 picks a free one)', process.env.SHOP_AWS_PORT ?? '4566')
   .option('--api-port <port>', 'ops API port (env SHOP_API_PORT; 0 picks a free one)', process.env.SHOP_API_PORT ?? '3000')
-  .option('--persist', 'keep DynamoDB data in .local/dynamodb between runs (default: in memory)', false)
+  .option('--persist', 'keep DynamoDB data in .local/dynamodb and S3 objects in .local/s3 between runs (default: in memory)', false)
   .option('--quiet', 'do not print the platform log', false)
   .parse();
 
@@ -25,12 +25,14 @@ try {
     log,
   });
   const { model } = platform;
-  console.log(`AWS endpoint   ${platform.awsEndpoint}   (EventBridge, Step Functions, DynamoDB, SQS: set endpoint on any AWS SDK client)`);
+  console.log(`AWS endpoint   ${platform.awsEndpoint}   (EventBridge, Step Functions, DynamoDB, SQS, S3 path-style: set endpoint on any AWS SDK client)`);
   console.log(`ops API        ${platform.apiEndpoint}   (Authorization: Bearer $(npm run -s ops -- token --user you --groups ops-lead | tail -1))`);
   console.log(`virtual clock  ${platform.awsEndpoint}/_local/clock   (GET it; POST {"advanceSeconds": N}; or npm run ops -- clock advance 3d)`);
+  const buckets = model.buckets.length > 0 ? `${model.buckets.length} buckets, ` : '';
+  const kept = model.buckets.length > 0 ? 'kept in .local/dynamodb and .local/s3' : 'kept in .local/dynamodb';
   console.log(
     `serving        ${model.stateMachines.length} state machines, ${model.functions.length} functions, ${model.rules.length} rules, ` +
-      `${model.tables.length} tables, ${model.apis.flatMap((a) => a.routes).length} API routes; data ${options.persist ? 'kept in .local/dynamodb' : 'in memory'}`,
+      `${model.tables.length} tables, ${buckets}${model.apis.flatMap((a) => a.routes).length} API routes; data ${options.persist ? kept : 'in memory'}`,
   );
   console.log(`ready: started in ${(platform.startupMs / 1000).toFixed(1)} s; Ctrl-C stops`);
 
