@@ -26,8 +26,9 @@ export const listingSubmitted = {
   title: '西湖龙井 明前特级 绿茶 250g 礼盒装',
   description: '产自杭州西湖核心产区，明前手工采摘炒制，扁平挺直，汤色嫩绿明亮，适合送礼与自饮。',
   images: [
-    { url: 'https://img.shop-platform.example/listings/L-20261120-0001/main.jpg', width: 800, height: 800, background: '#FFFFFF' },
-    { url: 'https://img.shop-platform.example/listings/L-20261120-0001/detail-1.jpg', width: 750, height: 1200, background: '#F5F0E6' },
+    // The platform's image bucket, in two of the URL forms the review accepts (s3:// and the bucket's HTTPS URL).
+    { url: 's3://shop-listing-images/listings/L-20261120-0001/main.jpg', width: 800, height: 800, background: '#FFFFFF' },
+    { url: 'https://shop-listing-images.s3.cn-north-1.amazonaws.com.cn/listings/L-20261120-0001/detail-1.jpg', width: 1000, height: 1000, background: 'white' },
   ],
   attributes: { origin: '浙江杭州西湖', netWeight: '250g', grade: '特级', harvest: '2026 明前', shelfLifeDays: 540 },
   qualifications: [
