@@ -86,6 +86,8 @@ const required: Record<string, string[]> = {
   RefundDecided: ['refundId', 'orderId', 'memberId', 'decision', 'auto', 'reasons', 'approvedBy', 'refundFen', 'decidedAt'],
   RefundPaid: ['refundId', 'orderId', 'memberId', 'paidFen', 'providerRefundId', 'paidAt'],
   AftersalesCompleted: ['caseId', 'kind', 'orderId', 'memberId', 'outcome', 'completedAt'],
+  ListingRejected: ['listingId', 'revision', 'reasons', 'reasons[0].code', 'reasons[0].field', 'reasons[0].message', 'rejectedAt'],
+  ListingPublished: ['listingId', 'revision', 'publishedAt', 'skus', 'skus[0].skuId', 'skus[0].priceFen'],
   StockOutDetected: [
     'orderId', 'memberId', 'placedAt', 'totalFen', 'lines', 'lines[0].skuId', 'lines[0].quantity', 'lines[0].unitPriceFen',
     'unservedLines', 'unservedLines[0].skuId', 'unservedLines[0].quantity', 'detectedAt',
@@ -287,6 +289,8 @@ describe('catalog', () => {
       'shop.workflows@RefundDecided',
       'shop.workflows@RefundPaid',
       'shop.workflows@AftersalesCompleted',
+      'shop.workflows@ListingRejected',
+      'shop.workflows@ListingPublished',
     ]);
     for (const contract of catalog) expect(Object.values(sources)).toContain(contract.source);
   });
@@ -304,7 +308,7 @@ describe('catalog', () => {
     for (const contract of catalog) expect(findContract(contract.source, contract.detailType)).toBe(contract);
     expect(findContract('shop.orders', 'ListingSubmitted')).toBeUndefined();
     expect(findContract('shop.orders', 'orderplaced')).toBeUndefined();
-    expect(findContract('shop.workflows', 'ListingRejected')).toBeUndefined();
+    expect(findContract('shop.workflows', 'NoSuchEvent')).toBeUndefined();
   });
 
   it('personalDataPaths lists exactly the fields marked as personal data', () => {

@@ -12,6 +12,8 @@ import { StockOutDetected } from './stock-out-detected';
 import { RefundDecided } from './refund-decided';
 import { RefundPaid } from './refund-paid';
 import { AftersalesCompleted } from './aftersales-completed';
+import { ListingPublished } from './listing-published';
+import { ListingRejected } from './listing-rejected';
 
 export { sources, type Source } from './sources';
 
@@ -31,6 +33,8 @@ export const catalog = [
   RefundDecided,
   RefundPaid,
   AftersalesCompleted,
+  ListingRejected,
+  ListingPublished,
 ] as const;
 
 export type CatalogContract = (typeof catalog)[number];

@@ -160,6 +160,20 @@ export const aftersalesCompleted = {
   completedAt: '2026-11-26T09:00:05Z',
 };
 
+export const listingRejected = {
+  listingId: 'L-20261120-0001',
+  revision: 1,
+  reasons: [{ code: 'BANNED_WORD', field: 'title', message: 'title contains "最好" (absolute claims): advertising law forbids it' }],
+  rejectedAt: '2026-11-20T02:00:05Z',
+};
+
+export const listingPublished = {
+  listingId: 'L-20261120-0001',
+  revision: 2,
+  publishedAt: '2026-11-21T00:00:00Z',
+  skus: [{ skuId: 'SKU-LJ-250', priceFen: 29800 }],
+};
+
 export const samples = {
   ListingSubmitted: listingSubmitted,
   OrderPlaced: orderPlaced,
@@ -175,4 +189,6 @@ export const samples = {
   RefundDecided: refundDecided,
   RefundPaid: refundPaid,
   AftersalesCompleted: aftersalesCompleted,
+  ListingRejected: listingRejected,
+  ListingPublished: listingPublished,
 } as const;

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -24,3 +25,5 @@ export const documents = once(() =>
 );
 export const stepFunctions = once(() => new SFNClient(clientConfig()));
 export const eventBridge = once(() => new EventBridgeClient(clientConfig()));
+/** Path-style when pointed at another endpoint: the local platform serves buckets under its one host. */
+export const s3 = once(() => new S3Client({ ...clientConfig(), ...(process.env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}) }));

@@ -235,11 +235,13 @@ describe('S3, through the real S3 client', () => {
   const bucket = () => platform.model.buckets.find((b) => b.logicalId.startsWith('Images'))!.name;
   const fails = (promise: Promise<unknown>) => promise.then(() => expect.fail('expected the call to fail'), (error: Error) => error);
 
-  it('serves exactly the bucket the template declares, under its generated local name', async () => {
-    expect(platform.model.buckets).toHaveLength(1);
+  it('serves exactly the buckets the template declares: a named one under its name, another under a generated local name', async () => {
+    expect(platform.model.buckets.map((b) => b.logicalId.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['Images', 'ListingImages']);
     expect(bucket()).toMatch(/^shop-fixture-workflows-images[0-9a-f]{8}$/);
+    const listingImages = platform.model.buckets.find((b) => b.logicalId.startsWith('ListingImages'))!.name;
+    expect(listingImages).toBe('shop-listing-images-000000000000-us-east-1-fixture');
     const { Buckets } = await s3.send(new ListBucketsCommand({}));
-    expect(Buckets!.map((b) => b.Name)).toEqual([bucket()]);
+    expect(Buckets!.map((b) => b.Name).sort()).toEqual([bucket(), listingImages].sort());
   });
 
   it('puts, lists, heads, gets and deletes an object', async () => {

@@ -19,6 +19,8 @@ const CONTRACT_ROUTES = [
   'POST /tasks/{taskId}/complete',
   'GET /flows/{flow}/{businessKey}',
   'GET /reports/{name}',
+  'GET /listings/{listingId}',
+  'GET /skus/{skuId}',
   'GET /me',
 ];
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));

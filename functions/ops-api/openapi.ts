@@ -3,12 +3,15 @@ import { ROLE_DESCRIPTIONS, ROLES } from '../../shared/roles';
 import packageJson from '../../package.json' with { type: 'json' };
 import {
   AllowedOutcome,
+  CatalogEntryView,
   CompleteTaskBody,
   ErrorResponse,
   FlowStatus,
   FlowView,
   ListTasksQuery,
   ListTasksResponse,
+  ListingReason,
+  ListingView,
   MeResponse,
   QuarantineReport,
   ReleaseTaskBody,
@@ -44,10 +47,13 @@ const REPORTS: Record<string, { id: string; summary: string }> = {
 /** Response shapes, converted together so they refer to each other by `$ref` (output types). */
 const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   AllowedOutcome,
+  CatalogEntryView,
   ErrorResponse,
   FlowStatus,
   FlowView,
   ListTasksResponse,
+  ListingReason,
+  ListingView,
   MeResponse,
   QuarantineReport,
   Role,
@@ -225,6 +231,28 @@ function paths(): Record<string, JsonSchema> {
       }),
     },
     ...reportPaths,
+    '/listings/{listingId}': {
+      parameters: [{ name: 'listingId', in: 'path', required: true, description: 'the listing', schema: { type: 'string', minLength: 1 } }],
+      get: operation({
+        operationId: 'getListing',
+        tag: 'catalog',
+        summary: "A listing's review: where it stands, every revision with its reasons and reviews, its SKUs and their catalog entries",
+        description: 'Roles: reviewer, merchandiser, ops-lead.',
+        ok: { id: 'ListingView', description: 'the listing' },
+        errors: [401, 403, 404],
+      }),
+    },
+    '/skus/{skuId}': {
+      parameters: [{ name: 'skuId', in: 'path', required: true, description: 'the SKU', schema: { type: 'string', minLength: 1 } }],
+      get: operation({
+        operationId: 'getSku',
+        tag: 'catalog',
+        summary: 'A catalog entry: the published SKU, its price, fresh and custom-made flags, active or delisted',
+        description: 'Roles: reviewer, merchandiser, ops-lead.',
+        ok: { id: 'CatalogEntryView', description: 'the catalog entry' },
+        errors: [401, 403, 404],
+      }),
+    },
     '/me': {
       get: operation({
         operationId: 'whoAmI',
@@ -289,6 +317,7 @@ export function openApiDocument(): object {
       { name: 'tasks', description: 'the human-task inbox' },
       { name: 'flows', description: 'flow instances by business key' },
       { name: 'reports', description: 'read-only summaries' },
+      { name: 'catalog', description: 'listing reviews and the product catalog' },
       { name: 'identity', description: 'who the token says you are' },
     ],
     paths: paths(),

@@ -96,6 +96,44 @@ export const MeResponse = z.object({
   roles: z.array(z.object({ role: Role, description: z.string() })).describe("the token's ops roles, with what each may do"),
 });
 
+export const ListingReason = z.object({ code: z.string(), field: z.string().describe('path in the listing, e.g. skus[1].priceFen'), message: z.string() });
+
+export const CatalogEntryView = z.object({
+  skuId: z.string(),
+  listingId: z.string(),
+  revision: z.number().int(),
+  title: z.string(),
+  category: z.string(),
+  priceFen: z.number().int(),
+  fresh: z.boolean(),
+  customMade: z.boolean(),
+  status: z.enum(['active', 'delisted']),
+  publishedAt: z.string(),
+  updatedAt: z.string(),
+  lastSoldAt: z.string().optional(),
+});
+
+export const ListingView = z.object({
+  listingId: z.string(),
+  status: z.enum(['checking', 'rejected', 'in-review', 'scheduled', 'published', 'delisted', 'abandoned']),
+  revision: z.number().int().describe('the revision under review, or the one published'),
+  sellerId: z.string().optional(),
+  publishAt: z.string().optional(),
+  publishedAt: z.string().optional(),
+  revisions: z.array(
+    z.object({
+      revision: z.number().int(),
+      receivedAt: z.string(),
+      outcome: z.enum(['rejected', 'approved']).optional(),
+      reasons: z.array(ListingReason),
+      reviews: z.array(z.object({ kind: z.string(), outcome: z.string(), reason: z.string().optional(), decidedBy: z.string(), decidedAt: z.string() })),
+    }),
+  ),
+  skus: z.array(
+    z.object({ skuId: z.string(), priceFen: z.number().int(), stock: z.number().int(), catalog: CatalogEntryView.optional().describe('absent until published') }),
+  ),
+});
+
 export const ErrorResponse = z.object({
   message: z.string(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
@@ -104,3 +142,5 @@ export const ErrorResponse = z.object({
 export type TaskSummary = z.infer<typeof TaskSummary>;
 export type TaskDetail = z.infer<typeof TaskDetail>;
 export type FlowView = z.infer<typeof FlowView>;
+export type ListingView = z.infer<typeof ListingView>;
+export type CatalogEntryView = z.infer<typeof CatalogEntryView>;

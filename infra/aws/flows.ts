@@ -1,8 +1,9 @@
 import { complaintFlow } from '../../workflows/complaint';
+import { listingReviewFlow } from '../../workflows/listing-review';
 import { orderRoutingFlow } from '../../workflows/order-routing';
 import { refundFlow } from '../../workflows/refund';
 import { stockOutFlow } from '../../workflows/stock-out';
 import type { FlowFactory } from './stacks/workflows-stack';
 
 /** Every flow the platform deploys. Each flow issue adds its construct here. */
-export const ALL_FLOWS: FlowFactory[] = [orderRoutingFlow, stockOutFlow, refundFlow, complaintFlow];
+export const ALL_FLOWS: FlowFactory[] = [listingReviewFlow, orderRoutingFlow, stockOutFlow, refundFlow, complaintFlow];

@@ -13,6 +13,7 @@ import { nowIso } from '../clock';
 import { InsufficientStockError, TransientError, ValidationError } from '../errors';
 import type { FieldError } from '../validation';
 import { DynamoTable, type QueryExpression } from '../dynamo';
+import { skuPartition } from './catalog';
 import { orderPartition } from './orders';
 import { recordsTable } from './table';
 
@@ -142,7 +143,7 @@ const isConflictOnly = (reasons: CancellationReason[]) =>
   reasons.some((r) => r.Code === 'TransactionConflict') && reasons.every((r) => !r.Code || r.Code === 'None' || r.Code === 'TransactionConflict');
 
 /** The stock item of one SKU at one location. */
-export const stockKey = (skuId: string, locationId: string) => ({ pk: `SKU#${skuId}`, sk: `LOC#${locationId}` });
+export const stockKey = (skuId: string, locationId: string) => ({ pk: skuPartition(skuId), sk: `LOC#${locationId}` });
 
 /** The same receipt always gets the same key, whatever event id carried it. */
 export function stockEventKey({ skuId, locationId, quantity, receivedAt }: StockReceipt): string {
@@ -174,7 +175,7 @@ export class InventoryRepository {
   async available(skuId: string): Promise<Map<string, number>> {
     const items = await this.queryAll<StockItem>({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :loc)',
-      ExpressionAttributeValues: { ':pk': `SKU#${skuId}`, ':loc': 'LOC#' },
+      ExpressionAttributeValues: { ':pk': skuPartition(skuId), ':loc': 'LOC#' },
     });
     return new Map(items.map((item) => [item.locationId, item.onHand - item.reserved]));
   }

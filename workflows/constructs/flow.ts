@@ -1,6 +1,7 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -53,6 +54,7 @@ export interface FlowResources {
   bus: IEventBus;
   deadLetters: IQueue;
   tables: { tasks: ITable; records: ITable; quarantine: ITable };
+  buckets: { listingImages: IBucket };
   /** The functions behind every human step (see HumanTask). */
   humanTasks: HumanTaskFunctions;
   /** Customer notifications (SNS in AWS); `bind` a function that sends any. */

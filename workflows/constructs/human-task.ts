@@ -72,6 +72,12 @@ export interface HumanTaskProps {
   fourEyes?: boolean;
   /** Where the decision lands in the state: `{outcome, reason?, data?, decidedBy, decidedAt, level}`. */
   resultPath: string;
+  /**
+   * For a step that runs more than once in one execution (a loop over a listing's revisions, a Map
+   * over its SKUs): a JSONPath whose value tells the runs apart, so each run opens its own task
+   * instead of finding the one an earlier run completed.
+   */
+  repeatKeyPath?: string;
 }
 
 /**
@@ -110,7 +116,10 @@ export class HumanTask extends StateMachineFragment {
         : {}),
       ...(props.fourEyes ? { fourEyes: true } : {}),
     };
-    const step = { 'executionArn.$': '$$.Execution.Id', stepId: id, spec };
+    const stepId = props.repeatKeyPath
+      ? { 'stepId.$': `States.Format('{}#{}', '${id.replace(/['{}\\]/g, (c) => `\\${c}`)}', ${props.repeatKeyPath})` }
+      : { stepId: id };
+    const step = { 'executionArn.$': '$$.Execution.Id', ...stepId, spec };
 
     const start = new Pass(this, `${id}: open`, {
       result: Result.fromObject({ slaSeconds: props.sla.toSeconds() }),

@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aw
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { REPO_ROOT } from './repo-paths';
@@ -75,6 +76,13 @@ export class WorkflowFunction extends NodejsFunction {
         resources: [table.tableArn, ...indexesOf(table).map((index) => `${table.tableArn}/index/${index}`)],
       }),
     );
+    return this;
+  }
+
+  /** Sets `envName` to the bucket's name and lets the function read its objects, nothing more (no listing, no writing). */
+  bindBucketForReading(envName: string, bucket: IBucket): this {
+    this.addEnvironment(envName, bucket.bucketName);
+    this.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }));
     return this;
   }
 

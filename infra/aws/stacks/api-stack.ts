@@ -71,5 +71,9 @@ export class ApiStack extends Stack {
 
     const reports = handler('ReportsApi', 'functions/ops-api/reports/handler.ts', 'GET /reports/{name}: SLA breaches, quarantined events');
     this.opsApi.addRoute('GET /reports/{name}', reports);
+
+    const catalog = handler('CatalogApi', 'functions/ops-api/catalog/handler.ts', 'GET /listings/{listingId}, GET /skus/{skuId}: listing reviews and the catalog');
+    this.opsApi.addRoute('GET /listings/{listingId}', catalog);
+    this.opsApi.addRoute('GET /skus/{skuId}', catalog);
   }
 }

@@ -1,7 +1,14 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { registerIndex } from '../../../workflows/constructs/table-indexes';
+
+/**
+ * The listing-images bucket's fixed name (bucket names are global: account, region and stage make
+ * it unique), so the workflows stack grants on it by name instead of a cross-stack reference.
+ */
+export const listingImagesBucketName = (stage: string) => `shop-listing-images-${Aws.ACCOUNT_ID}-${Aws.REGION}-${stage}`;
 
 export interface DataStackProps extends StackProps {
   stage: string;
@@ -16,6 +23,7 @@ export interface DataStackProps extends StackProps {
  *   secondary access paths each entity documents in its repository (e.g. member → refunds by time);
  *   one module per entity in `shared/records/`.
  * - Quarantine: events that failed their contract, kept with the reason (no TTL: nothing is lost).
+ * - ListingImages (S3): the images sellers upload for their listings, measured by the review.
  * Flow instances need no table: executions are named after their business key. Effects that must
  * happen once (a payment, a reservation, a stock receipt) are conditional writes of their own
  * entity, keyed by the business key, rather than a separate idempotency store.
@@ -24,6 +32,7 @@ export class DataStack extends Stack {
   readonly tasks: Table;
   readonly records: Table;
   readonly quarantine: Table;
+  readonly listingImages: Bucket;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -58,5 +67,20 @@ export class DataStack extends Stack {
 
     this.quarantine = table('QuarantineTable', 'id');
     index(this.quarantine, 'byDay', 'day', 'receivedAt');
+
+    // Sellers upload listing images here; the listing review reads and measures them. Private,
+    // encrypted, TLS only, versioned so an image a review measured cannot silently change.
+    this.listingImages = new Bucket(this, 'ListingImages', {
+      bucketName: listingImagesBucketName(props.stage),
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.listingImages).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-S1',
+      reason: 'Sellers upload and one function reads; object-level audit belongs to CloudTrail data events, which the account enables, not to per-bucket access logs.',
+    });
   }
 }

@@ -45,6 +45,10 @@ export function prepareDefinition(original: Record<string, any>): LocalDefinitio
 
 function rewriteStates(machine: Record<string, any>, tasks: Map<string, TaskSpec>): void {
   for (const [name, state] of Object.entries<Record<string, any>>(machine.States ?? {})) {
+    // `ResultPath: "$"` means "the result replaces the input", as when it is absent; the engine
+    // would instead write the result under a key named `$`.
+    if (state.ResultPath === '$') delete state.ResultPath;
+    for (const catcher of state.Catch ?? []) if (catcher.ResultPath === '$') delete catcher.ResultPath;
     if (state.Type === 'Task') rewriteTask(name, state, tasks);
     else if (state.Type === 'Wait') machine.States[name] = rewriteWait(name, state, tasks);
     for (const branch of state.Branches ?? []) rewriteStates(branch, tasks);
