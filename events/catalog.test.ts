@@ -88,6 +88,7 @@ const required: Record<string, string[]> = {
   AftersalesCompleted: ['caseId', 'kind', 'orderId', 'memberId', 'outcome', 'completedAt'],
   ListingRejected: ['listingId', 'revision', 'reasons', 'reasons[0].code', 'reasons[0].field', 'reasons[0].message', 'rejectedAt'],
   ListingPublished: ['listingId', 'revision', 'publishedAt', 'skus', 'skus[0].skuId', 'skus[0].priceFen'],
+  SkuSlowMoving: ['listingId', 'skuId', 'publishedAt', 'flaggedAt', 'daysWithoutSale'],
   StockOutDetected: [
     'orderId', 'memberId', 'placedAt', 'totalFen', 'lines', 'lines[0].skuId', 'lines[0].quantity', 'lines[0].unitPriceFen',
     'unservedLines', 'unservedLines[0].skuId', 'unservedLines[0].quantity', 'detectedAt',
@@ -291,6 +292,7 @@ describe('catalog', () => {
       'shop.workflows@AftersalesCompleted',
       'shop.workflows@ListingRejected',
       'shop.workflows@ListingPublished',
+      'shop.workflows@SkuSlowMoving',
     ]);
     for (const contract of catalog) expect(Object.values(sources)).toContain(contract.source);
   });

@@ -14,6 +14,7 @@ import { RefundPaid } from './refund-paid';
 import { AftersalesCompleted } from './aftersales-completed';
 import { ListingPublished } from './listing-published';
 import { ListingRejected } from './listing-rejected';
+import { SkuSlowMoving } from './sku-slow-moving';
 
 export { sources, type Source } from './sources';
 
@@ -35,6 +36,7 @@ export const catalog = [
   AftersalesCompleted,
   ListingRejected,
   ListingPublished,
+  SkuSlowMoving,
 ] as const;
 
 export type CatalogContract = (typeof catalog)[number];

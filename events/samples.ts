@@ -174,6 +174,14 @@ export const listingPublished = {
   skus: [{ skuId: 'SKU-LJ-250', priceFen: 29800 }],
 };
 
+export const skuSlowMoving = {
+  listingId: 'L-20261120-0001',
+  skuId: 'SKU-LJ-500',
+  publishedAt: '2026-11-21T00:00:00Z',
+  flaggedAt: '2026-11-28T00:00:00Z',
+  daysWithoutSale: 7,
+};
+
 export const samples = {
   ListingSubmitted: listingSubmitted,
   OrderPlaced: orderPlaced,
@@ -191,4 +199,5 @@ export const samples = {
   AftersalesCompleted: aftersalesCompleted,
   ListingRejected: listingRejected,
   ListingPublished: listingPublished,
+  SkuSlowMoving: skuSlowMoving,
 } as const;

@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { encode as encodePng } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listingSubmitted } from '../events/samples';
+import { listingSubmitted, orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
 import type { Platform } from '../infra/local/engine/platform';
 import { eventually, opsApi, startLocalPlatform } from './support';
@@ -51,6 +51,15 @@ function listing(listingId: string, revision: number, changes: Record<string, un
   };
 }
 
+async function order(orderId: string, skuId: string) {
+  const detail = { ...orderPlaced, orderId, placedAt: now(), lines: [{ skuId, quantity: 1, unitPriceFen: 12_800 }], totalFen: 12_800 };
+  const result = await clients.events.send(
+    new PutEventsCommand({ Entries: [{ EventBusName: EVENT_BUS_NAME, Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify(detail) }] }),
+  );
+  expect(result.FailedEntryCount).toBe(0);
+  await platform.clock.settle();
+}
+
 async function submit(detail: unknown) {
   const result = await clients.events.send(
     new PutEventsCommand({ Entries: [{ EventBusName: EVENT_BUS_NAME, Source: 'shop.listings', DetailType: 'ListingSubmitted', Detail: JSON.stringify(detail) }] }),
@@ -72,7 +81,7 @@ async function openTask(kind: string, listingId: string) {
 }
 
 describe('listing review', () => {
-  it('rejects a revision with every reason, checks the resubmission from the start, has both reviews, publishes at the scheduled time into the catalog', async () => {
+  it('rejects a revision with every reason, checks the resubmission from the start, has both reviews, publishes at the scheduled time into the catalog; a week later only the unsold SKU is flagged, and delisting it makes routing refuse it', async () => {
     const id = 'L-E2E-1';
     await submit(listing(id, 1, { title: '最好的 西湖龙井 绿茶', images: [{ url: `s3://${bucket}/grey.png`, width: 800, height: 800, background: '#FFFFFF' }] }));
     const rejected = await listingView(id, 'rejected');
@@ -106,8 +115,26 @@ describe('listing review', () => {
     ]);
     const entry = (await opsApi(platform, 'GET', '/skus/SKU-NEW-1', ops)).body;
     expect(entry).toMatchObject({ skuId: 'SKU-NEW-1', listingId: id, revision: 2, priceFen: 12_800, status: 'active', category: 'food' });
-    const flow = (await opsApi(platform, 'GET', `/flows/listing-review/${id}`, ops)).body;
-    expect(flow).toMatchObject({ status: 'SUCCEEDED', result: { listingId: id, revision: 2, status: 'published' } });
+
+    // A week later, only the SKU nobody ordered is slow-moving; the merchandiser delists it.
+    await order('O-LR-1', 'SKU-NEW-1');
+    await platform.clock.advance(7 * 86_400 + 60);
+    const slow = await openTask('slow-moving-sku', id);
+    expect(slow).toMatchObject({ role: 'merchandiser', summary: expect.stringContaining('SKU-NEW-2') });
+    expect(slow.summary).toContain('7 days');
+    const bad = await opsApi(platform, 'POST', `/tasks/${slow.taskId}/complete`, max, { outcome: 'discount', data: { percentOff: 95 } });
+    expect(bad.status).toBe(400);
+    expect((await opsApi(platform, 'POST', `/tasks/${slow.taskId}/complete`, max, { outcome: 'delist' })).status).toBe(200);
+    const flow = await eventually(() => opsApi(platform, 'GET', `/flows/listing-review/${id}`, ops), (r) => r.body?.status === 'SUCCEEDED', 'the review to end').then((r) => r.body);
+    expect(flow.result).toEqual({ listingId: id, revision: 2, status: 'published', publishedAt: expect.any(String), slowMoving: [{ skuId: 'SKU-NEW-2', action: 'delist' }] });
+    expect((await opsApi(platform, 'GET', '/tasks?kind=slow-moving-sku&businessKey=' + id, ops)).body.items).toHaveLength(1);
+    expect((await opsApi(platform, 'GET', '/skus/SKU-NEW-2', ops)).body.status).toBe('delisted');
+    expect((await opsApi(platform, 'GET', '/skus/SKU-NEW-1', ops)).body).toMatchObject({ status: 'active', lastSoldAt: expect.any(String) });
+
+    // A delisted SKU can no longer be ordered: routing refuses it, with the reason.
+    await order('O-LR-2', 'SKU-NEW-2');
+    const refused = await eventually(() => opsApi(platform, 'GET', '/flows/order-routing/O-LR-2', ops), (r) => r.body?.status === 'SUCCEEDED', 'the order to be refused');
+    expect(refused.body.result).toMatchObject({ outcome: 'refused', rule: 'delisted', reason: expect.stringContaining('SKU-NEW-2 is delisted') });
   });
 
   it('sends a reviewer rejection back to the seller like a failed check', async () => {

@@ -1,10 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Choice, Condition, IntegrationPattern, JsonPath, Pass, TaskInput, Timeout, Wait, WaitTime, Errors } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, IntegrationPattern, JsonPath, Map as MapState, Pass, TaskInput, Timeout, Wait, WaitTime, Errors, type TaskStateBase } from 'aws-cdk-lib/aws-stepfunctions';
 import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import * as z from 'zod';
 import { ListingPublished } from '../events/listing-published';
 import { ListingSubmitted } from '../events/listing-submitted';
+import { OrderPlaced } from '../events/order-placed';
+import { SkuSlowMoving } from '../events/sku-slow-moving';
 import { listingReviewPolicy as policy } from '../functions/listing-review/policy';
 import { ruleFor } from './constructs/event-rules';
 import { FlowStateMachine, FlowTrigger, flowMachineArn, stepFunction, type FlowResources } from './constructs/flow';
@@ -78,7 +81,7 @@ export class ListingReviewFlow extends Construct {
 
     const compliance = review('Compliance review', 'listing-compliance-review', 'reviewer', 'check the listing for compliance (qualifications, claims, images)', '$.compliance');
     const inventory = review('Inventory review', 'listing-inventory-review', 'merchandiser', 'check that the stock and presale dates are credible', '$.inventory');
-    publish.next(announce('Announce ListingPublished', ListingPublished.detailType, '$.publication.announcement')).next(new Pass(this, 'Published', { outputPath: '$.publication.result' }));
+    publish.next(announce('Announce ListingPublished', ListingPublished.detailType, '$.publication.announcement')).next(this.slowMovingCheck(resources, fn, step));
     const schedule = approve.next(
       new Choice(this, 'Scheduled?')
         .when(Condition.booleanEquals('$.approval.scheduled', true), new Wait(this, 'Wait for the publishing time', { time: WaitTime.timestampPath('$.publishAt') }).next(publish))
@@ -104,6 +107,54 @@ export class ListingReviewFlow extends Construct {
     new FlowTrigger(this, 'Trigger', { flow: LISTING_REVIEW_FLOW, stateMachine: this.stateMachine, event: ListingSubmitted, businessKey: 'listingId', resources });
     const receive = resumesTheFlow(fn('ReceiveRevision', 'functions/listing-review/receive-revision/handler.ts', 'Keeps every submitted revision and resumes a review waiting for it'));
     ruleFor(this, 'RevisionRule', ListingSubmitted, receive, resources, 'ListingSubmitted: a new revision for a review waiting on the seller');
+  }
+
+  /**
+   * Days after publishing, every SKU with no sale is flagged; a merchandiser decides per SKU
+   * (discount, bundle, delist or keep; keep when nobody decides), all SKUs at once.
+   */
+  private slowMovingCheck(resources: FlowResources, fn: (name: string, entry: string, description: string) => WorkflowFunction, step: (stateId: string, f: WorkflowFunction, resultPath: string) => TaskStateBase) {
+    const find = step('Find slow-moving SKUs', fn('FindSlowMoving', 'functions/listing-review/find-slow-moving/handler.ts', 'Flags the SKUs of a listing that did not sell after publishing'), '$.slowMoving');
+    const decide = new HumanTask(this, 'Decide on the slow-moving SKU', {
+      functions: resources.humanTasks,
+      flow: LISTING_REVIEW_FLOW,
+      kind: 'slow-moving-sku',
+      role: 'merchandiser',
+      businessKeyPath: '$.listingId',
+      summary: JsonPath.format('SKU {} of listing {} has not sold in {} days: discount, bundle, delist or keep', JsonPath.stringAt('$.skuId'), JsonPath.stringAt('$.listingId'), JsonPath.stringAt('$.daysWithoutSale')),
+      outcomes: {
+        discount: { data: z.object({ percentOff: z.number().int().min(policy.discountPercentMin).max(policy.discountPercentMax) }) },
+        bundle: { data: z.object({ withSkuId: z.string().min(1) }) },
+        delist: {},
+        keep: {},
+      },
+      sla: Duration.days(policy.slowMovingDecisionDays),
+      defaultDecision: { outcome: policy.slowMovingDefaultDecision, reason: `no decision within ${policy.slowMovingDecisionDays} days` },
+      // One task per SKU of the listing.
+      repeatKeyPath: '$.skuId',
+      resultPath: '$.decision',
+    });
+    const apply = new LambdaInvoke(this, 'Apply the decision', {
+      lambdaFunction: fn('ApplySlowMoving', 'functions/listing-review/apply-slow-moving/handler.ts', "Changes the catalog as the merchandiser decided for a slow-moving SKU"),
+      payloadResponseOnly: true,
+      payload: TaskInput.fromObject({ 'skuId.$': '$.skuId', 'decision.$': '$.decision' }),
+    }).addRetry({ errors: ['TransientError'], maxAttempts: 4, interval: Duration.seconds(2) });
+    const perSku = new MapState(this, 'Each slow-moving SKU', { itemsPath: '$.slowMoving.skus', resultPath: '$.slowMoving.decisions', maxConcurrency: 0 }).itemProcessor(
+      new EventBridgePutEvents(this, 'Announce SkuSlowMoving', {
+        entries: [{ eventBus: resources.bus, source: SkuSlowMoving.source, detailType: SkuSlowMoving.detailType, detail: TaskInput.fromJsonPathAt('$.announcement') }],
+        resultPath: JsonPath.DISCARD,
+      })
+        .next(decide)
+        .next(apply),
+    );
+    const finish = step('Finish the review', fn('FinishReview', 'functions/listing-review/finish/handler.ts', "The review's result, with what became of each slow-moving SKU"), '$.result').next(
+      new Pass(this, 'Reviewed', { outputPath: '$.result' }),
+    );
+    const sales = fn('RecordSales', 'functions/listing-review/record-sales/handler.ts', 'Records when each SKU last sold, from OrderPlaced');
+    ruleFor(this, 'SalesRule', OrderPlaced, sales, resources, 'OrderPlaced: when each catalog SKU last sold (the slow-moving check)');
+    return new Wait(this, 'Wait for the first sales', { time: WaitTime.duration(Duration.days(policy.slowMovingAfterDays)) })
+      .next(find)
+      .next(new Choice(this, 'Any slow-moving SKU?').when(Condition.isPresent('$.slowMoving.skus[0]'), perSku.next(finish)).otherwise(finish));
   }
 }
 

@@ -62,7 +62,10 @@ export class OrderRoutingFlow extends Construct {
     const stockOut = announce('Announce StockOutDetected', StockOutDetected.detailType).next(result('Stock-out'));
 
     const definition = routeOrder.next(
-      new Choice(this, 'Reserved?').when(Condition.stringEquals('$.routing.result.outcome', 'routed'), routed).otherwise(stockOut),
+      new Choice(this, 'Reserved?')
+        .when(Condition.stringEquals('$.routing.result.outcome', 'routed'), routed)
+        .when(Condition.stringEquals('$.routing.result.outcome', 'refused'), result('Refused'))
+        .otherwise(stockOut),
     );
     this.stateMachine = new FlowStateMachine(this, 'StateMachine', {
       flow: ORDER_ROUTING_FLOW,

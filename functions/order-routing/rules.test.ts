@@ -361,6 +361,26 @@ describe('chooseFulfilment', () => {
   });
 });
 
+describe('delisted SKUs', () => {
+  const stock = { 'ST-SH-01': { [TEA]: 5, [CUP]: 5 } };
+  const refusing = (...skus: string[]) => (skuId: string) => skus.includes(skuId);
+
+  it.each([
+    ['a delisted line: refused, nothing allocated', [{ skuId: CUP, quantity: 1 }], [CUP], `Not routed: ${CUP} is delisted and can no longer be ordered. Nothing is reserved.`],
+    ['one delisted line of two refuses the order', [{ skuId: TEA, quantity: 1 }, { skuId: CUP, quantity: 1 }], [CUP], `Not routed: ${CUP} is delisted and can no longer be ordered. Nothing is reserved.`],
+    ['two delisted lines are both named', [{ skuId: TEA, quantity: 1 }, { skuId: CUP, quantity: 1 }], [TEA, CUP], `Not routed: ${TEA}, ${CUP} are delisted and can no longer be ordered. Nothing is reserved.`],
+  ])('%s', (_, lines, delisted, reason) => {
+    const decision = chooseFulfilment({ lines, shipTo: addresses.shanghai, locations, available: from(stock), policy, delisted: refusing(...delisted) });
+    expect(decision).toMatchObject({ outcome: 'refused', rule: 'delisted', reason, allocations: [], candidates: [] });
+    expect(decision.unservedLines.map((l) => l.skuId)).toEqual(delisted);
+  });
+
+  it('routes as before when nothing is delisted', () => {
+    const decision = chooseFulfilment({ lines: [{ skuId: TEA, quantity: 1 }], shipTo: addresses.shanghai, locations, available: from(stock), policy, delisted: refusing() });
+    expect(decision).toMatchObject({ outcome: 'routed', rule: 'nearest-store' });
+  });
+});
+
 describe('highValueHandling', () => {
   it.each([
     [49_999, false],

@@ -22,7 +22,7 @@ export interface Allocation {
   quantity: number;
 }
 
-export type RoutingRule = 'nearest-store' | 'warehouse' | 'nearest-any' | 'split' | 'none';
+export type RoutingRule = 'nearest-store' | 'warehouse' | 'nearest-any' | 'split' | 'none' | 'delisted';
 
 export interface Candidate {
   locationId: string;
@@ -43,7 +43,8 @@ export interface Shortage {
 }
 
 export interface RoutingDecision {
-  outcome: 'routed' | 'stock-out';
+  /** `refused`: a line's SKU is delisted and can no longer be ordered; nothing is reserved. */
+  outcome: 'routed' | 'stock-out' | 'refused';
   allocations: Allocation[];
   /** Set when one location serves the whole order. */
   locationId?: string;
@@ -65,6 +66,8 @@ export interface RoutingInput {
   /** Units of a SKU a location can still promise (on hand minus reserved). */
   available: (skuId: string, locationId: string) => number;
   policy: Pick<OrderRoutingPolicy, 'storeRadiusKm'>;
+  /** Whether the catalog delisted the SKU (business rules §1: a delisted SKU can no longer be ordered). */
+  delisted?: (skuId: string) => boolean;
 }
 
 const EARTH_RADIUS_KM = 6371.0088;
@@ -104,6 +107,18 @@ interface Site {
  */
 export function chooseFulfilment(input: RoutingInput): RoutingDecision {
   const lines = mergeLines(input.lines);
+  const delisted = lines.filter((line) => input.delisted?.(line.skuId));
+  if (delisted.length) {
+    return {
+      outcome: 'refused',
+      allocations: [],
+      rule: 'delisted',
+      reason: `Not routed: ${delisted.map((l) => l.skuId).join(', ')} ${delisted.length > 1 ? 'are' : 'is'} delisted and can no longer be ordered. Nothing is reserved.`,
+      candidates: [],
+      unservedLines: delisted.map((line) => ({ ...line })),
+      shortages: [],
+    };
+  }
   const radius = input.policy.storeRadiusKm;
   const sites = input.locations
     .map((location) => site(location, lines, input))

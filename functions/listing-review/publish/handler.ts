@@ -19,6 +19,5 @@ export const handler = taskHandler(ListingState, async (state) => {
   return {
     publishedAt,
     announcement: ListingPublished.parse({ listingId: state.listingId, revision: state.revision, publishedAt, skus }),
-    result: { listingId: state.listingId, revision: state.revision, status: 'published', publishedAt, slowMoving: [] },
   };
 });

@@ -3,6 +3,7 @@ import { OrderRouted } from '../../../events/order-routed';
 import { StockOutDetected } from '../../../events/stock-out-detected';
 import { nowIso } from '../../../shared/clock';
 import { InsufficientStockError, ValidationError } from '../../../shared/errors';
+import { Catalog } from '../../../shared/records/catalog';
 import { InventoryRepository } from '../../../shared/records/inventory';
 import { OrderRecords } from '../../../shared/records/orders';
 import { logger } from '../../../shared/logger';
@@ -62,14 +63,17 @@ export const handler = taskHandler(Input, async (order) => {
 });
 
 async function decide(order: Order, shipTo: { lat: number; lng: number }, inventory: InventoryRepository): Promise<RoutingDecision> {
+  const skus = new Set(order.lines.map((l) => l.skuId));
   const stock = new Map<string, Map<string, number>>();
-  for (const skuId of new Set(order.lines.map((l) => l.skuId))) stock.set(skuId, await inventory.available(skuId));
+  for (const skuId of skus) stock.set(skuId, await inventory.available(skuId));
+  const catalog = await new Catalog().entries(skus);
   return chooseFulfilment({
     lines: order.lines,
     shipTo,
     locations,
     available: (skuId, locationId) => stock.get(skuId)?.get(locationId) ?? 0,
     policy: orderRoutingPolicy,
+    delisted: (skuId) => catalog.get(skuId)?.status === 'delisted',
   });
 }
 
@@ -90,6 +94,8 @@ function describe(order: Order, decision: RoutingDecision) {
     priorityQc: handling.priorityQc,
     ...(handling.note ? { note: handling.note } : {}),
   };
+  // A refused order announces nothing: no stock was reserved or is missing.
+  if (decision.outcome === 'refused') return { result };
   const announcement =
     decision.outcome === 'routed'
       ? OrderRouted.parse({
