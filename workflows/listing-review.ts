@@ -11,7 +11,7 @@ import { SkuSlowMoving } from '../events/sku-slow-moving';
 import { listingReviewPolicy as policy } from '../functions/listing-review/policy';
 import { ruleFor } from './constructs/event-rules';
 import { FlowStateMachine, FlowTrigger, flowMachineArn, stepFunction, type FlowResources } from './constructs/flow';
-import { HumanTask } from './constructs/human-task';
+import { HumanTask, activeCatalogSku } from './constructs/human-task';
 import type { WorkflowFunction } from './constructs/workflow-function';
 
 export const LISTING_REVIEW_FLOW = 'listing-review';
@@ -124,7 +124,7 @@ export class ListingReviewFlow extends Construct {
       summary: JsonPath.format('SKU {} of listing {} has not sold in {} days: discount, bundle, delist or keep', JsonPath.stringAt('$.skuId'), JsonPath.stringAt('$.listingId'), JsonPath.stringAt('$.daysWithoutSale')),
       outcomes: {
         discount: { data: z.object({ percentOff: z.number().int().min(policy.discountPercentMin).max(policy.discountPercentMax) }) },
-        bundle: { data: z.object({ withSkuId: z.string().min(1) }) },
+        bundle: { data: z.object({ withSkuId: activeCatalogSku() }) },
         delist: {},
         keep: {},
       },

@@ -5,11 +5,10 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import * as z from 'zod';
 import { StockOutDetected } from '../events/stock-out-detected';
-import { loadCatalog } from '../shared/catalog/catalog';
 import { stockOutPolicy } from '../functions/stock-out/policy';
 import { WorkflowFunction } from './constructs/workflow-function';
 import { FlowStateMachine, FlowTrigger, flowMachineArn, paying, stepFunction, type FlowResources } from './constructs/flow';
-import { HumanTask } from './constructs/human-task';
+import { HumanTask, activeCatalogSku } from './constructs/human-task';
 
 export const STOCK_OUT_FLOW = 'stock-out';
 
@@ -38,8 +37,8 @@ export class StockOutFlow extends Construct {
       businessKeyPath: '$.orderId',
       summary: JsonPath.format('Order {} cannot be fully served: offer an exchange (90% price), priority shipping after restock, or cancel', JsonPath.stringAt('$.orderId')),
       outcomes: {
-        // Only SKUs of the catalog: the ops API refuses anything else before the flow sees it.
-        exchange: { data: z.object({ replacementSkuId: z.enum([...loadCatalog().keys()] as [string, ...string[]]) }) },
+        // Only active SKUs of the catalog: the ops API refuses anything else before the flow sees it.
+        exchange: { data: z.object({ replacementSkuId: activeCatalogSku() }) },
         'wait-restock': {},
         cancel: {},
       },

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { refundKinds, refundReasons, type RefundRequestedDetail } from '../../events/refund-requested';
 import { refundRequested } from '../../events/samples';
 import { DAY, SECOND, addMs } from '../../shared/clock';
-import { loadCatalog } from '../../shared/catalog/catalog';
 import { refundPolicy as policy, type RefundPolicy } from './policy';
 import {
   assessRefund,
@@ -24,7 +23,18 @@ import {
   type RefundedLine,
 } from './rules';
 
-const catalog = loadCatalog();
+/** What the catalog says of the SKUs these tests refund (the local platform's seed catalog). */
+const catalog = new Map(
+  [
+    ['SKU-LJ-250', false, false],
+    ['SKU-LJ-500', false, false],
+    ['SKU-BLC-100', false, false],
+    ['SKU-DH-1', true, false],
+    ['SKU-CUP-ENG', false, true],
+    ['SKU-SET-01', false, false],
+    ['SKU-KTL-01', false, false],
+  ].map(([skuId, fresh, customMade]) => [skuId as string, { fresh: fresh as boolean, customMade: customMade as boolean }]),
+);
 const DELIVERED = '2026-11-22T06:20:00Z';
 const WINDOW_ENDS = '2026-11-29T06:20:00.000Z';
 const DAY_AFTER = addMs(DELIVERED, DAY);

@@ -2,7 +2,7 @@ import type { RefundKind, RefundReason, RefundRequestedDetail } from '../../even
 import { DAY, HOUR } from '../../shared/clock';
 import { formatYuan, type Fen } from '../../shared/money';
 import type { Role } from '../../shared/roles';
-import type { Sku } from '../../shared/catalog/catalog';
+import type { CatalogEntry } from '../../shared/records/catalog';
 import { refundPolicy, type RefundPolicy } from './policy';
 
 // Pure refund rules (business rules §4): no I/O, so every decision can be replayed from its input.
@@ -135,7 +135,8 @@ export interface RefundAssessmentInput {
   request: RefundRequestedDetail;
   /** Undefined when the order is unknown: that is a rejection, never a crash. */
   order: RecordedOrder | undefined;
-  catalog: ReadonlyMap<string, Sku>;
+  /** The catalog entries of the requested SKUs: whether each is fresh or custom-made. */
+  catalog: ReadonlyMap<string, Pick<CatalogEntry, 'fresh' | 'customMade'>>;
   /** The member's earlier refund requests; only approved ones in the history window count. */
   priorRefunds: readonly PriorRefund[];
   /** What earlier approved refunds of this order already gave back. */

@@ -7,6 +7,13 @@ import type { Role } from '../roles';
  */
 export type TaskStatus = 'open' | 'claimed' | 'completed' | 'expired';
 
+/**
+ * A JSON Schema keyword of outcome data: the field names an active SKU of the catalog. The catalog
+ * changes after deploy, so no static schema can list its SKUs; the ops API checks these fields
+ * against it when the task is completed.
+ */
+export const ACTIVE_CATALOG_SKU = 'x-active-catalog-sku';
+
 export interface OutcomeSpec {
   /** e.g. `approve`, `reject`, `exchange`. */
   name: string;

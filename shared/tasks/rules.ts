@@ -2,7 +2,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats';
 import { ValidationError } from '../errors';
 import { fieldPath, type FieldError } from '../validation';
-import type { TaskRecord } from './model';
+import { ACTIVE_CATALOG_SKU, type TaskRecord } from './model';
 
 /** What an ops user submits to complete a task. */
 export interface CompletionBody {
@@ -47,6 +47,14 @@ export function validateCompletion(task: TaskRecord, body: CompletionBody): void
   }
   errors.push(...dataErrors(outcome.dataSchema, body.data));
   if (errors.length) throw invalid(errors);
+}
+
+/** The top-level fields of the outcome's data that must name an active catalog SKU (`ACTIVE_CATALOG_SKU`). */
+export function catalogSkuFields(task: TaskRecord, outcome: string): string[] {
+  const properties = (task.outcomes.find((candidate) => candidate.name === outcome)?.dataSchema?.properties ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.entries(properties)
+    .filter(([, schema]) => schema?.[ACTIVE_CATALOG_SKU] === true)
+    .map(([field]) => field);
 }
 
 /** Open or claimed and past its due time. */

@@ -20,6 +20,7 @@ import * as z from 'zod';
 import { repoPath } from './repo-paths';
 import { WorkflowFunction } from './workflow-function';
 import type { Role } from '../../shared/roles';
+import { ACTIVE_CATALOG_SKU } from '../../shared/tasks/model';
 
 /** The two functions every human step uses; created once per workflows stack. */
 export class HumanTaskFunctions extends Construct {
@@ -43,6 +44,9 @@ export class HumanTaskFunctions extends Construct {
       .bindEventBus('EVENT_BUS_NAME', props.bus);
   }
 }
+
+/** Outcome data naming an SKU that must be active in the catalog when the task is decided (the ops API checks). */
+export const activeCatalogSku = () => z.string().min(1).meta({ [ACTIVE_CATALOG_SKU]: true });
 
 export interface OutcomeOptions {
   /** Schema of the outcome's `data`; validated by the ops API before the flow sees it. */

@@ -1,13 +1,15 @@
 import { SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut, InvalidToken } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../../../shared/aws';
+import { DynamoTable } from '../../../shared/dynamo';
 import { nowIso } from '../../../shared/clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../shared/errors';
 import { apiHandler, json, parseJsonBody, type ApiEvent, type Caller } from '../../../shared/handlers/api';
 import { logger } from '../../../shared/logger';
+import { Catalog } from '../../../shared/records/catalog';
 import type { TaskRecord } from '../../../shared/tasks/model';
 import { TaskRepository } from '../../../shared/tasks/repository';
-import { canAct, fourEyesViolation, validateCompletion } from '../../../shared/tasks/rules';
-import { toFieldErrors } from '../../../shared/validation';
+import { canAct, catalogSkuFields, fourEyesViolation, validateCompletion } from '../../../shared/tasks/rules';
+import { toFieldErrors, type FieldError } from '../../../shared/validation';
 import { CompleteTaskBody, ListTasksQuery, ReleaseTaskBody } from '../schemas';
 import { opsEnv } from '../ops-env';
 import { toDetail, toSummary } from './views';
@@ -43,6 +45,17 @@ export const handler = apiHandler(async (event, caller) => {
   }
 });
 
+/** Outcome data fields that name a catalog SKU must name an active one: the catalog changes after deploy. */
+async function checkCatalogSkus(task: TaskRecord, body: { outcome: string; data?: Record<string, unknown> }): Promise<void> {
+  const catalog = new Catalog(new DynamoTable(opsEnv().RECORDS_TABLE, 'pk'));
+  const errors: FieldError[] = [];
+  for (const field of catalogSkuFields(task, body.outcome)) {
+    const skuId = String(body.data?.[field] ?? '');
+    if ((await catalog.get(skuId))?.status !== 'active') errors.push({ field: `data.${field}`, message: `${skuId} is not an active SKU of the catalog` });
+  }
+  if (errors.length) throw new ValidationError('invalid decision', errors);
+}
+
 /**
  * Exactly one completion wins (a conditional write); only then is the waiting flow told. If the
  * flow stopped waiting meanwhile (its SLA passed), the task is marked expired and the caller
@@ -52,6 +65,7 @@ async function complete(tasks: TaskRepository, event: ApiEvent, caller: Caller):
   const task = await authorized(tasks, event, caller);
   const body = parse(CompleteTaskBody, parseJsonBody(event), 'body');
   validateCompletion(task, body);
+  await checkCatalogSkus(task, body);
   if (task.fourEyes) {
     const earlier = (await tasks.decisionsFor(task.businessKey, task.flow)).filter((t) => t.taskId !== task.taskId);
     const violation = fourEyesViolation(task, caller.user, earlier);

@@ -1,13 +1,11 @@
 import { RefundRequestedDetail } from '../../../events/refund-requested';
 import { DAY, nowIso, nowMs } from '../../../shared/clock';
 import { taskHandler } from '../../../shared/handlers/task';
-import { loadCatalog } from '../../../shared/catalog/catalog';
+import { Catalog } from '../../../shared/records/catalog';
 import { OrderRecords } from '../../../shared/records/orders';
 import { RefundCases } from '../../../shared/records/refund-cases';
 import { refundPolicy } from '../policy';
 import { assessRefund, caseOverdueAt, type PriorRefund, type RecordedOrder } from '../rules';
-
-const catalog = loadCatalog();
 
 /**
  * Looks the request up against the order as recorded (lines paid, delivery time), the member's
@@ -25,7 +23,7 @@ export const handler = taskHandler(RefundRequestedDetail, async (request) => {
   const assessment = assessRefund({
     request,
     order: order?.lines ? (order as RecordedOrder) : undefined,
-    catalog,
+    catalog: await new Catalog().entries(request.lines.map((line) => line.skuId)),
     priorRefunds,
     alreadyRefunded,
     now: nowIso(),

@@ -1,4 +1,5 @@
 import type { App } from 'aws-cdk-lib';
+import type { Platform } from './platform';
 
 /**
  * Everything the engine knows about the app it serves. The engine emulates AWS for a CDK app and
@@ -29,6 +30,11 @@ export interface AppBinding {
   tokenIssuer: string;
   /** The environment variables that move the AWS endpoint's and the HTTP API's ports, named when a port is taken. */
   portVariables: { aws: string; api: string };
+  /**
+   * Puts the app's starting data in place through the running platform (its own endpoints, so it
+   * goes through the app's flows), before the platform counts as started.
+   */
+  seed?(platform: Platform): Promise<void>;
 }
 
 /** Keys of the template metadata the assembly reader looks for. */

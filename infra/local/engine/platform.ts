@@ -180,20 +180,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const connection: ConnectionFile = { awsEndpoint, apiEndpoint, issuer: app.tokenIssuer, audience, keyFile };
     writeFileSync(path.join(stateDir, 'connection.json'), `${JSON.stringify(connection, null, 2)}\n`);
 
-    return {
-      awsEndpoint,
-      apiEndpoint,
-      model,
-      clock,
-      issuer,
-      stepFunctions,
-      eventBridge,
-      sqs,
-      s3,
-      lambdas,
-      startupMs: Math.round(performance.now() - started),
-      stop,
-    };
+    const platform: Platform = { awsEndpoint, apiEndpoint, model, clock, issuer, stepFunctions, eventBridge, sqs, s3, lambdas, startupMs: 0, stop };
+    if (app.seed) {
+      log('seeding the app\'s starting data');
+      await app.seed(platform);
+    }
+    platform.startupMs = Math.round(performance.now() - started);
+    return platform;
   } catch (error) {
     await stop();
     throw error;

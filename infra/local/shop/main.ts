@@ -28,7 +28,7 @@ try {
   console.log(`AWS endpoint   ${platform.awsEndpoint}   (EventBridge, Step Functions, DynamoDB, SQS, S3 path-style: set endpoint on any AWS SDK client)`);
   console.log(`ops API        ${platform.apiEndpoint}   (Authorization: Bearer $(npm run -s ops -- token --user you --groups ops-lead | tail -1))`);
   console.log(`virtual clock  ${platform.awsEndpoint}/_local/clock   (GET it; POST {"advanceSeconds": N}; or npm run ops -- clock advance 3d)`);
-  const buckets = model.buckets.length > 0 ? `${model.buckets.length} buckets, ` : '';
+  const buckets = model.buckets.length > 0 ? `${model.buckets.length} bucket${model.buckets.length === 1 ? '' : 's'}, ` : '';
   const kept = model.buckets.length > 0 ? 'kept in .local/dynamodb and .local/s3' : 'kept in .local/dynamodb';
   console.log(
     `serving        ${model.stateMachines.length} state machines, ${model.functions.length} functions, ${model.rules.length} rules, ` +

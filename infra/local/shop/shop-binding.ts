@@ -7,6 +7,7 @@ import { ENTRY_METADATA, HANDLER_METADATA } from '../../../workflows/constructs/
 import { ALL_FLOWS } from '../../aws/flows';
 import { defineShopApp } from '../../aws/shop-app';
 import type { AppBinding, TemplateMetadataKeys } from '../engine/app-binding';
+import { seedCatalog } from './seed/seed-catalog';
 
 /**
  * How the shop meets the local platform's engine (`../engine/app-binding.ts`): the one place that
@@ -48,5 +49,5 @@ export function bindShopApp(define: (app: App) => void, stage: string): AppBindi
   };
 }
 
-/** What `npm start` and `npm run demo` serve. */
-export const LOCAL_SHOP_APP = bindShopApp(defineLocalApp, LOCAL_STAGE);
+/** What `npm start`, `npm run demo` and the end-to-end tests serve: every flow, and the seed catalog published through the listing review. */
+export const LOCAL_SHOP_APP: AppBinding = { ...bindShopApp(defineLocalApp, LOCAL_STAGE), seed: seedCatalog };
