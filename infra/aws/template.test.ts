@@ -60,6 +60,28 @@ describe('the production app', () => {
     });
   });
 
+  it('keeps listing images in a private, encrypted, TLS-only, versioned bucket that only the listing check reads', () => {
+    const data = templates['Shop-test-Data'];
+    data.resourceCountIs('AWS::S3::Bucket', 1);
+    data.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: { 'Fn::Join': ['', ['shop-listing-images-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }, '-test']] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    data.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    // Every statement that names the bucket, in every stack: s3:GetObject only, on the check's role only.
+    const statements = Object.values(templates).flatMap((template) =>
+      Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([id, policy]) =>
+        (policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).filter((st) => JSON.stringify(st.Resource).includes('shop-listing-images-')).map((st) => ({ id, st })),
+      ),
+    );
+    expect(statements.map(({ st }) => st.Action)).toEqual(['s3:GetObject']);
+    expect(statements[0].id).toMatch(/^ListingReviewCheckListing/);
+  });
+
   it('has the shop-platform bus with a replay archive and an encrypted dead-letter queue', () => {
     const bus = templates['Shop-test-Bus'];
     bus.hasResourceProperties('AWS::Events::EventBus', { Name: EVENT_BUS_NAME });
@@ -95,6 +117,7 @@ describe('the flows', () => {
   });
 
   it.each([
+    ['shop.listings', 'ListingSubmitted'],
     ['shop.orders', 'OrderPlaced'],
     ['shop.orders', 'OrderShipped'],
     ['shop.orders', 'OrderDelivered'],
