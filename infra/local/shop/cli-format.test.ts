@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   alignRows,
+  checkImageKey,
+  declaredImage,
+  defaultImageKey,
+  describeMeasurement,
   displayWidth,
   dueClause,
+  formatBytes,
+  formatCatalogEntry,
   formatDuration,
   formatFlow,
   formatHttpError,
+  formatListing,
+  formatPrice,
+  formatUpload,
   formatSlaReport,
   formatSpan,
   formatTable,
@@ -14,10 +23,16 @@ import {
   formatTaskList,
   formatTime,
   formatWhoAmI,
+  imageContentType,
   parseAs,
   parseDataOption,
+  pickListingImagesBucket,
   relativeDue,
+  replaceImages,
   requiredDataFields,
+  type CatalogEntryShape,
+  type ImageMeasurementShape,
+  type ListingViewShape,
   type TaskView,
 } from './cli-format';
 
@@ -299,5 +314,283 @@ describe('option values', () => {
     expect(() => parseDataOption('[1]')).toThrow(/--data must be a JSON object, got an array/);
     expect(() => parseDataOption('null')).toThrow(/--data must be a JSON object, got null/);
     expect(() => parseDataOption('"x"')).toThrow(/--data must be a JSON object, got "x"/);
+  });
+});
+
+const entry: CatalogEntryShape = {
+  skuId: 'SKU-LJ-250',
+  listingId: 'L-1',
+  revision: 2,
+  title: '西湖龙井 明前特级 绿茶 250g 礼盒装',
+  category: 'food',
+  priceFen: 29_800,
+  fresh: false,
+  customMade: false,
+  status: 'active',
+  publishedAt: at(-H),
+  updatedAt: at(-H),
+};
+
+const rejectedThenApproved: ListingViewShape = {
+  listingId: 'L-1',
+  status: 'published',
+  revision: 2,
+  sellerId: 'S-HZ-0042',
+  publishAt: at(-H),
+  publishedAt: at(-H + 2 * S),
+  revisions: [
+    {
+      revision: 1,
+      receivedAt: at(-2 * D),
+      outcome: 'rejected',
+      reasons: [
+        { code: 'BANNED_WORD', field: 'title', message: 'the title contains the banned word "最好"' },
+        { code: 'IMAGE_UNREADABLE', field: 'images[0]', message: 'images[0] could not be read' },
+      ],
+      reviews: [],
+    },
+    {
+      revision: 2,
+      receivedAt: at(-D),
+      outcome: 'approved',
+      reasons: [],
+      reviews: [
+        { kind: 'listing-compliance-review', outcome: 'approve', decidedBy: 'rita', decidedAt: at(-3 * H) },
+        { kind: 'listing-inventory-review', outcome: 'approve', reason: 'stock counted', decidedBy: 'max', decidedAt: at(-2 * H) },
+      ],
+    },
+  ],
+  skus: [
+    { skuId: 'SKU-LJ-250', priceFen: 29_800, stock: 1_500, catalog: entry },
+    { skuId: 'SKU-LJ-500', priceFen: 56_800, stock: 0, catalog: { ...entry, skuId: 'SKU-LJ-500', priceFen: 49_900, status: 'delisted', updatedAt: at(-M) } },
+    { skuId: 'SKU-LJ-1K', priceFen: 100_050, stock: 3 },
+  ],
+};
+
+describe('listings and the catalog', () => {
+  it.each([
+    [29_800, '¥298.00'],
+    [5, '¥0.05'],
+    [100_050, '¥1,000.50'],
+    [0, '¥0.00'],
+    [12.5, '12.5 fen'],
+  ])('formatPrice(%d) is %s', (fen, text) => expect(formatPrice(fen)).toBe(text));
+
+  it('shows a listing: status and dates, every revision with its reasons and reviews, the SKUs with their catalog state', () => {
+    const text = formatListing(rejectedThenApproved);
+    expect(text).toBe(
+      [
+        'listing     L-1',
+        'seller      S-HZ-0042',
+        'status      published',
+        'revision    2',
+        'publish at  2025-03-01 09:00:00Z',
+        'published   2025-03-01 09:00:02Z',
+        '',
+        'revision 1  received 2025-02-27 10:00:00Z  rejected',
+        '  reasons',
+        '    BANNED_WORD       title      the title contains the banned word "最好"',
+        '    IMAGE_UNREADABLE  images[0]  images[0] could not be read',
+        '  reviews',
+        '    (none)',
+        '',
+        'revision 2 (current)  received 2025-02-28 10:00:00Z  approved',
+        '  reasons',
+        '    (none)',
+        '  reviews',
+        '    2025-03-01 07:00:00Z  listing-compliance-review  approve  by rita',
+        '    2025-03-01 08:00:00Z  listing-inventory-review   approve  by max   reason: stock counted',
+        '',
+        'skus',
+        '  SKU         PRICE      STOCK  CATALOG',
+        '  SKU-LJ-250  ¥298.00    1500   active (published 2025-03-01 09:00:00Z)',
+        '  SKU-LJ-500  ¥568.00    0      delisted (updated 2025-03-01 09:59:00Z, catalog price ¥499.00)',
+        '  SKU-LJ-1K   ¥1,000.50  3      not published',
+      ].join('\n'),
+    );
+  });
+
+  it.each<[string, Partial<ListingViewShape>, string[], string[]]>([
+    [
+      'under review: the current revision has no outcome yet',
+      { status: 'in-review', revision: 1, revisions: [{ revision: 1, receivedAt: at(0), reasons: [], reviews: [] }], skus: [] },
+      ['status    in-review', 'revision 1 (current)  received 2025-03-01 10:00:00Z  no outcome yet (in-review)', 'skus\n  (none)'],
+      ['publish at', 'published', 'seller'],
+    ],
+    [
+      'scheduled: publish time, no publish yet',
+      { status: 'scheduled', revision: 1, publishAt: at(2 * H), revisions: [{ revision: 1, receivedAt: at(0), outcome: 'approved', reasons: [], reviews: [] }] },
+      ['publish at  2025-03-01 12:00:00Z', '  approved'],
+      ['published '],
+    ],
+    [
+      'a superseded revision without an outcome, and no SKUs or revisions given at all',
+      { status: 'checking', revision: 2, revisions: [{ revision: 1, receivedAt: at(-H) }] },
+      ['revision 1  received 2025-03-01 09:00:00Z  no outcome', '  reasons\n    (none)\n  reviews\n    (none)'],
+      ['(current)'],
+    ],
+    ['no revisions', { status: 'checking', revision: 1, revisions: undefined, skus: undefined }, ['revisions\n  (none)', 'skus\n  (none)'], []],
+  ])('shows a listing %s', (_name, changes, contains, absent) => {
+    const text = formatListing({ listingId: 'L-2', ...changes } as ListingViewShape);
+    for (const part of contains) expect(text).toContain(part);
+    for (const part of absent) expect(text).not.toContain(part);
+    expect(text).not.toMatch(/ +$/m);
+  });
+
+  it('shows a catalog entry field by field', () => {
+    expect(formatCatalogEntry(entry)).toBe(
+      [
+        'sku          SKU-LJ-250',
+        'title        西湖龙井 明前特级 绿茶 250g 礼盒装',
+        'listing      L-1 revision 2',
+        'category     food',
+        'price        ¥298.00',
+        'status       active',
+        'fresh        no',
+        'custom-made  no',
+        'published    2025-03-01 09:00:00Z',
+        'updated      2025-03-01 09:00:00Z',
+        'last sold    never',
+      ].join('\n'),
+    );
+    const sold = formatCatalogEntry({ ...entry, fresh: true, status: 'delisted', lastSoldAt: at(-5 * M) });
+    expect(sold).toContain('fresh        yes');
+    expect(sold).toContain('status       delisted');
+    expect(sold).toContain('last sold    2025-03-01 09:55:00Z');
+  });
+});
+
+const white800: ImageMeasurementShape = { format: 'png', width: 800, height: 800, background: 'white', backgroundHex: '#FFFFFF', whiteBorderPercent: 100 };
+const grey400: ImageMeasurementShape = { format: 'jpeg', width: 400, height: 300, background: 'not-white', backgroundHex: '#C8C8C8', whiteBorderPercent: 0 };
+
+describe('listing images', () => {
+  it.each([
+    ['main.png', 'image/png'],
+    ['photos/Main.PNG', 'image/png'],
+    ['a.jpg', 'image/jpeg'],
+    ['a.b.JPEG', 'image/jpeg'],
+  ])('imageContentType(%s) is %s', (file, type) => expect(imageContentType(file)).toBe(type));
+
+  it.each([
+    ['logo.gif', /logo\.gif is not a PNG or JPEG image by its name \(its extension is \.gif\): listing images are \.png, \.jpg or \.jpeg files/],
+    ['README', /README is not a PNG or JPEG image by its name \(it has no extension\)/],
+    ['main.png.txt', /its extension is \.txt/],
+  ])('imageContentType refuses %s', (file, message) => expect(() => imageContentType(file)).toThrow(message));
+
+  const bytes = new TextEncoder().encode('pixels');
+  const digest = '6ec9c2b0eb14'; // first 12 hex of sha256("pixels")
+
+  it.each([
+    ['main.png', `listings/${digest}-main.png`],
+    ['/tmp/photos/Main Photo.PNG', `listings/${digest}-Main-Photo.png`],
+    ['主图.jpg', `listings/${digest}-image.jpg`],
+    ['./a--b (1).jpeg', `listings/${digest}-a-b-1.jpeg`],
+    ['.hidden.png', `listings/${digest}-hidden.png`],
+  ])('defaultImageKey(%s) is %s', (file, key) => expect(defaultImageKey(file, bytes)).toBe(key));
+
+  it('gives the same bytes the same key and other bytes another', () => {
+    expect(defaultImageKey('a.png', bytes)).toBe(defaultImageKey('a.png', new TextEncoder().encode('pixels')));
+    expect(defaultImageKey('a.png', bytes)).not.toBe(defaultImageKey('a.png', new TextEncoder().encode('pixels!')));
+  });
+
+  it.each([
+    ['listings/L-1/main.png', undefined],
+    ['', /--key is empty/],
+    ['/listings/main.png', /--key "\/listings\/main\.png" starts with "\/": keys are relative, e.g\. listings\/main\.png/],
+    ['a\nb', /control characters/],
+    ['k'.repeat(1025), /1,024 bytes/],
+  ])('checkImageKey(%j)', (key, error) => {
+    if (error) expect(() => checkImageKey(key)).toThrow(error);
+    else expect(checkImageKey(key)).toBe(key);
+  });
+
+  it.each<[string[], string | RegExp]>([
+    [['shop-listing-images-000000000000-us-east-1-local'], 'shop-listing-images-000000000000-us-east-1-local'],
+    [['exports', 'shop-listing-images-1-us-east-1-dev'], 'shop-listing-images-1-us-east-1-dev'],
+    [['shop-listing-images'], /serves no listing-images bucket \(shop-listing-images-…; its buckets: shop-listing-images\)/],
+    [[], /its buckets: none/],
+    [['shop-listing-images-a', 'shop-listing-images-b'], /several listing-images buckets \(shop-listing-images-a, shop-listing-images-b\): pick one with --bucket/],
+  ])('pickListingImagesBucket(%j)', (names, expected) => {
+    if (typeof expected === 'string') expect(pickListingImagesBucket(names, 'http://127.0.0.1:4566')).toBe(expected);
+    else expect(() => pickListingImagesBucket(names, 'http://127.0.0.1:4566')).toThrow(expected);
+  });
+
+  it('describes a measurement and declares what it measured', () => {
+    expect(describeMeasurement(white800)).toBe('800×800 png, background white (#FFFFFF, 100 % of the border white)');
+    expect(declaredImage(white800)).toEqual({ width: 800, height: 800, background: '#FFFFFF' });
+    expect(declaredImage(grey400)).toEqual({ width: 400, height: 300, background: '#C8C8C8' });
+  });
+
+  it.each<[string, Parameters<typeof replaceImages>, ReturnType<typeof replaceImages>]>([
+    [
+      'declares each URL as it measured',
+      [[{ url: 's3://old/a.jpg', width: 1000, height: 1000, background: 'white' }], ['s3://b/1.png', 's3://b/2.jpg'], [white800, grey400]],
+      [
+        { url: 's3://b/1.png', width: 800, height: 800, background: '#FFFFFF' },
+        { url: 's3://b/2.jpg', width: 400, height: 300, background: '#C8C8C8' },
+      ],
+    ],
+    [
+      'keeps the declaration at that place, or the last one, for what was not read',
+      [
+        [
+          { url: 's3://old/a.jpg', width: 800, height: 800, background: '#FFFFFF' },
+          { url: 's3://old/b.jpg', width: 1000, height: 1000, background: 'white' },
+        ],
+        ['s3://b/x.png', 's3://b/y.png', 's3://b/z.png'],
+        [undefined, undefined, undefined],
+      ],
+      [
+        { url: 's3://b/x.png', width: 800, height: 800, background: '#FFFFFF' },
+        { url: 's3://b/y.png', width: 1000, height: 1000, background: 'white' },
+        { url: 's3://b/z.png', width: 1000, height: 1000, background: 'white' },
+      ],
+    ],
+    ['cuts the list to the URLs given', [[{ url: 's3://old/a', width: 1, height: 1, background: 'white' }, { url: 's3://old/b', width: 2, height: 2, background: 'white' }], ['s3://b/1.png'], [white800]], [{ url: 's3://b/1.png', width: 800, height: 800, background: '#FFFFFF' }]],
+    ['declares 800×800 white without any listing image to go by', [undefined, ['s3://b/1.png'], []], [{ url: 's3://b/1.png', width: 800, height: 800, background: '#FFFFFF' }]],
+  ])('replaceImages %s', (_name, args, expected) => expect(replaceImages(...args)).toEqual(expected));
+
+  it.each([
+    [512, '512 B'],
+    [6083, '5.9 KiB'],
+    [3 * 1024 * 1024 + 100_000, '3.1 MiB'],
+  ])('formatBytes(%i) is %s', (size, text) => expect(formatBytes(size)).toBe(text));
+
+  const upload = {
+    file: 'main.png',
+    size: 6083,
+    contentType: 'image/png',
+    bucket: 'shop-listing-images-000000000000-us-east-1-local',
+    key: 'listings/32eee8bc890a-main.png',
+    url: 's3://shop-listing-images-000000000000-us-east-1-local/listings/32eee8bc890a-main.png',
+    measured: white800,
+    refusals: [],
+  };
+
+  it('says what was uploaded and what it measures, the URL last', () => {
+    expect(formatUpload(upload)).toBe(
+      [
+        'uploaded main.png (5.9 KiB, image/png) to bucket shop-listing-images-000000000000-us-east-1-local',
+        'measured 800×800 png, background white (#FFFFFF, 100 % of the border white); a listing declares it as width 800, height 800, background #FFFFFF',
+        's3://shop-listing-images-000000000000-us-east-1-local/listings/32eee8bc890a-main.png',
+      ].join('\n'),
+    );
+  });
+
+  it('lists what the review would refuse before the URL', () => {
+    const text = formatUpload({
+      ...upload,
+      measured: grey400,
+      refusals: [
+        { code: 'IMAGE_TOO_SMALL', message: 'images[0] is 400×300 px; images must be at least 800×800 px' },
+        { code: 'IMAGE_NOT_SQUARE', message: 'images[0] is 400×300 px; images must be square' },
+      ],
+    });
+    expect(text.split('\n').slice(2)).toEqual([
+      'as a listing image the review would refuse it:',
+      '  IMAGE_TOO_SMALL   it is 400×300 px; images must be at least 800×800 px',
+      '  IMAGE_NOT_SQUARE  it is 400×300 px; images must be square',
+      upload.url,
+    ]);
   });
 });

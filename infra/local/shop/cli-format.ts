@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { formatYuan } from '../../../shared/money';
 import { isRole, ROLES } from '../../../shared/roles';
 
 /**
@@ -48,6 +51,48 @@ export interface SlaReportShape {
 export interface WhoAmIShape {
   user: string;
   roles?: Array<{ role: string; description?: string }>;
+}
+
+export interface CatalogEntryShape {
+  skuId: string;
+  listingId: string;
+  revision: number;
+  title: string;
+  category: string;
+  priceFen: number;
+  fresh?: boolean;
+  customMade?: boolean;
+  status: string;
+  publishedAt: string;
+  updatedAt: string;
+  lastSoldAt?: string;
+}
+
+export interface ListingViewShape {
+  listingId: string;
+  status: string;
+  revision: number;
+  sellerId?: string;
+  publishAt?: string;
+  publishedAt?: string;
+  revisions?: Array<{
+    revision: number;
+    receivedAt: string;
+    outcome?: string;
+    reasons?: Array<{ code: string; field: string; message: string }>;
+    reviews?: Array<{ kind: string; outcome: string; reason?: string; decidedBy: string; decidedAt: string }>;
+  }>;
+  skus?: Array<{ skuId: string; priceFen: number; stock: number; catalog?: CatalogEntryShape }>;
+}
+
+/** What `images put` measured of the uploaded file (the listing review's measurement). */
+export interface ImageMeasurementShape {
+  format: string;
+  width: number;
+  height: number;
+  background: string;
+  backgroundHex: string;
+  whiteBorderPercent: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,6 +334,206 @@ export function formatWhoAmI(me: WhoAmIShape): string {
   const roles = me.roles ?? [];
   if (roles.length === 0) return `${me.user}\n  (no roles)`;
   return `${me.user}\n${indent(alignRows(roles.map((r) => [r.role, r.description ?? ''])))}`;
+}
+
+/** `¥298.00`; an amount that is not whole fen is shown as it came. */
+export function formatPrice(fen: number): string {
+  return Number.isSafeInteger(fen) ? formatYuan(fen) : `${String(fen)} fen`;
+}
+
+function yesNo(value: boolean | undefined): string | undefined {
+  return value === undefined ? undefined : value ? 'yes' : 'no';
+}
+
+type RevisionShape = NonNullable<ListingViewShape['revisions']>[number];
+type ListingSkuShape = NonNullable<ListingViewShape['skus']>[number];
+
+function revisionOutcome(revision: RevisionShape, listing: ListingViewShape): string {
+  if (revision.outcome) return revision.outcome;
+  return revision.revision === listing.revision ? `no outcome yet (${listing.status})` : 'no outcome';
+}
+
+function formatRevision(revision: RevisionShape, listing: ListingViewShape): string {
+  const current = revision.revision === listing.revision ? ' (current)' : '';
+  const reasons = revision.reasons ?? [];
+  const reviews = revision.reviews ?? [];
+  const reviewRows = reviews.map((r) => [formatTime(r.decidedAt), r.kind, r.outcome, `by ${r.decidedBy}`, r.reason ? `reason: ${r.reason}` : '']);
+  return [
+    `revision ${revision.revision}${current}  received ${formatTime(revision.receivedAt)}  ${revisionOutcome(revision, listing)}`,
+    `  reasons\n${reasons.length ? indent(alignRows(reasons.map((r) => [r.code, r.field, r.message])), '    ') : '    (none)'}`,
+    `  reviews\n${reviews.length ? indent(alignRows(reviewRows), '    ') : '    (none)'}`,
+  ].join('\n');
+}
+
+/** The catalog column of a listing's SKU: `active (published …)`, `delisted (updated …)`, or `not published`. */
+function catalogCell(sku: ListingSkuShape): string {
+  const entry = sku.catalog;
+  if (!entry) return 'not published';
+  const when = entry.status === 'active' ? `published ${formatTime(entry.publishedAt)}` : `updated ${formatTime(entry.updatedAt)}`;
+  const price = entry.priceFen !== sku.priceFen ? `, catalog price ${formatPrice(entry.priceFen)}` : '';
+  return `${entry.status} (${when}${price})`;
+}
+
+/** A listing's review: status and dates, every revision with its reasons and reviews, the SKUs. */
+export function formatListing(listing: ListingViewShape): string {
+  const head = fields([
+    ['listing', listing.listingId],
+    ['seller', listing.sellerId],
+    ['status', listing.status],
+    ['revision', String(listing.revision)],
+    ['publish at', listing.publishAt ? formatTime(listing.publishAt) : undefined],
+    ['published', listing.publishedAt ? formatTime(listing.publishedAt) : undefined],
+  ]);
+  const revisions = listing.revisions ?? [];
+  const skus = listing.skus ?? [];
+  const skuRows = skus.map((sku) => [sku.skuId, formatPrice(sku.priceFen), String(sku.stock), catalogCell(sku)]);
+  return [
+    head,
+    revisions.length ? revisions.map((r) => formatRevision(r, listing)).join('\n\n') : 'revisions\n  (none)',
+    `skus\n${skus.length ? indent(formatTable(['SKU', 'PRICE', 'STOCK', 'CATALOG'], skuRows)) : '  (none)'}`,
+  ].join('\n\n');
+}
+
+/** One catalog entry, field by field. */
+export function formatCatalogEntry(entry: CatalogEntryShape): string {
+  return fields([
+    ['sku', entry.skuId],
+    ['title', entry.title],
+    ['listing', `${entry.listingId} revision ${entry.revision}`],
+    ['category', entry.category],
+    ['price', formatPrice(entry.priceFen)],
+    ['status', entry.status],
+    ['fresh', yesNo(entry.fresh)],
+    ['custom-made', yesNo(entry.customMade)],
+    ['published', formatTime(entry.publishedAt)],
+    ['updated', formatTime(entry.updatedAt)],
+    ['last sold', entry.lastSoldAt ? formatTime(entry.lastSoldAt) : 'never'],
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listing images
+
+/** The local platform's listing-images bucket is the one whose name starts so (see `listingImagesBucketName`). */
+export const LISTING_IMAGES_BUCKET_PREFIX = 'shop-listing-images-';
+
+/** The listing-images bucket among the names ListBuckets gave; refuses none or several, naming what is there. */
+export function pickListingImagesBucket(names: string[], endpoint: string): string {
+  const found = names.filter((name) => name.startsWith(LISTING_IMAGES_BUCKET_PREFIX));
+  if (found.length === 1) return found[0];
+  const served = names.length ? names.join(', ') : 'none';
+  if (found.length === 0) throw new Error(`the platform at ${endpoint} serves no listing-images bucket (${LISTING_IMAGES_BUCKET_PREFIX}…; its buckets: ${served})`);
+  throw new Error(`the platform at ${endpoint} serves several listing-images buckets (${found.join(', ')}): pick one with --bucket`);
+}
+
+const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };
+
+/** Content-Type from the file's extension (case-insensitive); anything but .png, .jpg, .jpeg is refused. */
+export function imageContentType(file: string): string {
+  const extension = path.extname(file).toLowerCase();
+  const type = IMAGE_TYPES[extension];
+  if (!type) {
+    const what = extension ? `its extension is ${extension}` : 'it has no extension';
+    throw new Error(`${file} is not a PNG or JPEG image by its name (${what}): listing images are .png, .jpg or .jpeg files`);
+  }
+  return type;
+}
+
+/**
+ * `listings/<first 12 hex of the SHA-256>-<file name>`: the same bytes under the same name always
+ * get the same key (uploading again overwrites nothing else), different bytes another one. The
+ * name keeps letters, digits, `.`, `_` and `-` (others become `-`), so the key needs no escaping
+ * in an s3:// or https:// URL.
+ */
+export function defaultImageKey(file: string, bytes: Uint8Array): string {
+  const digest = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+  const extension = path.extname(file).toLowerCase();
+  const stem = path
+    .basename(file, path.extname(file))
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
+  return `listings/${digest}-${stem || 'image'}${extension}`;
+}
+
+/** A --key as S3 takes it: not empty, no leading `/`, no control characters, at most 1,024 bytes. */
+export function checkImageKey(key: string): string {
+  if (!key) throw new Error('--key is empty: give an object key such as listings/L-1/main.png');
+  if (key.startsWith('/')) throw new Error(`--key "${key}" starts with "/": keys are relative, e.g. ${key.replace(/^\/+/, '') || 'listings/main.png'}`);
+  if (/[\u0000-\u001f\u007f]/.test(key)) throw new Error('--key contains control characters');
+  if (Buffer.byteLength(key) > 1024) throw new Error('--key is longer than the 1,024 bytes S3 allows');
+  return key;
+}
+
+/** `800×800 png, background white (#FFFFFF, 100 % of the border white)`. */
+export function describeMeasurement(m: ImageMeasurementShape): string {
+  return `${m.width}×${m.height} ${m.format}, background ${m.background} (${m.backgroundHex}, ${m.whiteBorderPercent} % of the border white)`;
+}
+
+/** What a listing declares for an image that measures so: its width, height and background. */
+export function declaredImage(m: ImageMeasurementShape): { width: number; height: number; background: string } {
+  return { width: m.width, height: m.height, background: m.background === 'white' ? '#FFFFFF' : m.backgroundHex };
+}
+
+export interface ListingImage {
+  url: string;
+  width: number;
+  height: number;
+  background: string;
+}
+
+/**
+ * The images of a ListingSubmitted after `--image`: one per URL, in order. Each declares what its
+ * object measured, when it was read; else what the listing's image at that place declared (or its
+ * last one, or 800×800 white).
+ */
+export function replaceImages(
+  images: ListingImage[] | undefined,
+  urls: string[],
+  measured: Array<ImageMeasurementShape | undefined>,
+): ListingImage[] {
+  const given = images ?? [];
+  return urls.map((url, i) => {
+    const m = measured[i];
+    const fallback = given[i] ?? given.at(-1) ?? { width: 800, height: 800, background: '#FFFFFF' };
+    const declared = m ? declaredImage(m) : { width: fallback.width, height: fallback.height, background: fallback.background };
+    return { url, ...declared };
+  });
+}
+
+/** `3.1 KiB`: file sizes as people read them. */
+export function formatBytes(size: number): string {
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KiB`;
+  return `${(size / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+export interface UploadShape {
+  file: string;
+  size: number;
+  contentType: string;
+  bucket: string;
+  key: string;
+  url: string;
+  measured: ImageMeasurementShape;
+  /** What the listing review would report for this image (its own rules, run on the measurement). */
+  refusals: Array<{ code: string; message: string }>;
+}
+
+/** What `images put` did, the URL as the last line (so `$(… | tail -1)` is the URL). */
+export function formatUpload(upload: UploadShape): string {
+  const { width, height, background } = declaredImage(upload.measured);
+  const lines = [
+    `uploaded ${upload.file} (${formatBytes(upload.size)}, ${upload.contentType}) to bucket ${upload.bucket}`,
+    `measured ${describeMeasurement(upload.measured)}; a listing declares it as width ${width}, height ${height}, background ${background}`,
+  ];
+  if (upload.refusals.length) {
+    lines.push('as a listing image the review would refuse it:');
+    // The review's messages name the image by its place in a listing (images[0]); here it is "it".
+    lines.push(indent(alignRows(upload.refusals.map((r) => [r.code, r.message.replace(/^images\[0\]/, 'it')]))));
+  }
+  lines.push(upload.url);
+  return lines.join('\n');
 }
 
 /** `404 task not found` plus one indented line per field error, from an ops API error body. */

@@ -1,16 +1,32 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Command, Option } from 'commander';
 import { catalog } from '../../../events/catalog';
 import { samples } from '../../../events/samples';
 import { EVENT_BUS_NAME } from '../../aws/stacks/bus-stack';
+import { ImageUnreadableError, imageLocation, measureImage, type Measurement } from '../../../functions/listing-review/image';
+import { listingReviewPolicy } from '../../../functions/listing-review/policy';
+import { checkImages } from '../../../functions/listing-review/rules';
 import { TaskStatus } from '../../../functions/ops-api/schemas';
 import { isRole, ROLES } from '../../../shared/roles';
 import { createLocalIssuer } from '../engine/auth';
 import {
+  checkImageKey,
+  declaredImage,
+  defaultImageKey,
+  formatCatalogEntry,
   formatFlow,
   formatHttpError,
+  formatListing,
+  formatUpload,
+  imageContentType,
+  pickListingImagesBucket,
+  replaceImages,
+  type CatalogEntryShape,
+  type ListingImage,
+  type ListingViewShape,
   formatSlaReport,
   formatTaskChange,
   formatTaskDetail,
@@ -52,6 +68,10 @@ Examples:
   npm run ops -- tasks complete 01JQ8Z6W3D5V0K2M7N4P9R1S3T --outcome approve --as alice:aftersales
   npm run ops -- tasks complete 01JQ8Z6W3D5V0K2M7N4P9R1S3T --outcome exchange --data '{"skuId":"S1","quantity":1}' --as bob:cs-agent
   npm run ops -- flows show refund R-1001 --as carol:ops-lead
+  npm run ops -- listings show L-20261120-0001 --as rita:reviewer
+  npm run ops -- skus show SKU-LJ-250 --as max:merchandiser
+  npm run ops -- images put ./main.png
+  npm run ops -- events send ListingSubmitted --sample --image "$(npm run -s ops -- images put ./main.png | tail -1)"
   npm run ops -- reports sla --as carol:ops-lead
   npm run ops -- clock advance 3d
 
@@ -329,6 +349,169 @@ program
     await show(global, await callApi<WhoAmIShape>(global, 'GET', '/me'), (me) => formatWhoAmI(me));
   });
 
+const listings = program.command('listings').description('listings under review (roles reviewer, merchandiser, ops-lead)');
+
+listings
+  .command('show <listingId>')
+  .description('a listing\'s review: status, publish times, every revision with its reasons and reviews, the SKUs and their catalog entries')
+  .action(async (listingId: string, _options: unknown, command: Command) => {
+    const global = globals(command);
+    await show(global, await callApi<ListingViewShape>(global, 'GET', `/listings/${segment(listingId)}`), formatListing);
+  });
+
+const skus = program.command('skus').description('the catalog (roles reviewer, merchandiser, ops-lead)');
+
+skus
+  .command('show <skuId>')
+  .description('a SKU\'s catalog entry: listing, title, price, status, publish and sale times')
+  .action(async (skuId: string, _options: unknown, command: Command) => {
+    const global = globals(command);
+    await show(global, await callApi<CatalogEntryShape>(global, 'GET', `/skus/${segment(skuId)}`), formatCatalogEntry);
+  });
+
+// ---------------------------------------------------------------------------------------------
+// The local platform's AWS endpoint: listing images (S3) and events (EventBridge)
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function s3Client(endpoint: string): S3Client {
+  // Path-style: the local platform serves /<bucket>/<key> only. One attempt: it is on this machine.
+  return new S3Client({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, forcePathStyle: true, maxAttempts: 1 });
+}
+
+/** Nothing answers at the AWS endpoint the connection file names. */
+class PlatformUnreachable extends Error {}
+
+/** An AWS SDK error in plain words: what the service answered, or that nothing answers at the endpoint. */
+function awsError(error: unknown, endpoint: string, doing: string): Error {
+  const failure = error as Error & { $metadata?: { httpStatusCode?: number }; code?: string; cause?: { code?: string } };
+  if (failure.$metadata?.httpStatusCode) return new Error(`could not ${doing}: ${failure.name}: ${failure.message}`);
+  const reason = failure.code ?? failure.cause?.code ?? failure.name ?? failure.message;
+  return new PlatformUnreachable(
+    `cannot reach the local platform's AWS endpoint at ${endpoint} (${reason}) while trying to ${doing}: is the platform running ("npm start")? ` +
+      'The connection file may be left from one that has stopped.',
+  );
+}
+
+async function aws<T>(endpoint: string, doing: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw awsError(error, endpoint, doing);
+  }
+}
+
+/** The platform's listing-images bucket, found with ListBuckets (the connection file names no buckets). */
+async function listingImagesBucket(s3: S3Client, endpoint: string): Promise<string> {
+  const { Buckets } = await aws(endpoint, 'list its buckets', () => s3.send(new ListBucketsCommand({})));
+  return pickListingImagesBucket((Buckets ?? []).flatMap((b) => (b.Name ? [b.Name] : [])), endpoint);
+}
+
+/** Measures an image as the review does; an unreadable one is a plain error naming the file. */
+function measure(bytes: Uint8Array, what: string): Measurement {
+  try {
+    return measureImage(bytes, listingReviewPolicy);
+  } catch (error) {
+    if (error instanceof ImageUnreadableError) throw new Error(`${what} is not an image the listing review can read: ${error.message}`);
+    throw error;
+  }
+}
+
+const images = program.command('images').description('listing images in the local platform\'s listing-images bucket');
+
+images
+  .command('put <file>')
+  .description('upload a PNG or JPEG listing image to the listing-images bucket; prints its s3:// URL as the last line')
+  .option('--key <key>', 'object key (default: listings/<first 12 hex of its SHA-256>-<file name>, the same for the same bytes)')
+  .option('--bucket <bucket>', 'bucket (default: the platform\'s listing-images bucket)')
+  .addHelpText(
+    'after',
+    `
+The file is measured as the listing review measures it (size, background); what would make the
+review refuse it is printed before the URL. Use the URL in a listing:
+  URL=$(npm run -s ops -- images put ./main.png | tail -1)
+  npm run ops -- events send ListingSubmitted --sample --image "$URL"`,
+  )
+  .action(async (file: string, options: { key?: string; bucket?: string }, command: Command) => {
+    const global = globals(command);
+    if (!existsSync(file)) throw new Error(`no file ${file}`);
+    if (!statSync(file).isFile()) throw new Error(`${file} is not a file`);
+    const contentType = imageContentType(file);
+    const bytes = readFileSync(file);
+    const measured = measure(bytes, file);
+    const named = contentType === 'image/png' ? 'png' : 'jpeg';
+    if (measured.format !== named) throw new Error(`${file} is named as a ${named.toUpperCase()} but holds a ${measured.format.toUpperCase()} image: rename it`);
+    const key = options.key === undefined ? defaultImageKey(file, bytes) : checkImageKey(options.key);
+    const endpoint = awsEndpoint();
+    const s3 = s3Client(endpoint);
+    const bucket = options.bucket ?? (await listingImagesBucket(s3, endpoint));
+    const url = `s3://${bucket}/${key}`;
+    const put = await aws(endpoint, `upload ${url}`, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType })));
+    const refusals = checkImages([{ url, ...declaredImage(measured) }], new Map([[0, measured]]), listingReviewPolicy).map(({ code, message }) => ({ code, message }));
+    const upload = { file, size: bytes.length, contentType, bucket, key, url, etag: put.ETag?.replace(/"/g, ''), measured, refusals };
+    if (global.json) console.log(JSON.stringify(upload, null, 2));
+    else console.log(formatUpload(upload));
+  });
+
+/** Why the review could not read an image at `url`, or what it measures. */
+async function readListingImage(s3: S3Client, endpoint: string, bucket: string, url: string): Promise<{ measured: Measurement } | { problem: string }> {
+  const location = imageLocation(url, bucket);
+  if (!location.ok) return { problem: location.reason };
+  let bytes: Uint8Array;
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+    bytes = await object.Body!.transformToByteArray();
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'NoSuchKey' || name === 'NotFound') return { problem: `there is no object ${location.key} in ${bucket}` };
+    throw awsError(error, endpoint, `read ${url}`);
+  }
+  try {
+    return { measured: measureImage(bytes, listingReviewPolicy) };
+  } catch (error) {
+    if (error instanceof ImageUnreadableError) return { problem: error.message };
+    throw error;
+  }
+}
+
+/**
+ * ListingSubmitted's images, looked at before sending as the review will: `--image` URLs replace
+ * the listing's images (each declared as it measures, when it is in the bucket); every image the
+ * review could not read is a warning (the event is still sent: the review rejects it with
+ * IMAGE_UNREADABLE, which may be what is being tried).
+ */
+async function prepareListingImages(detail: Record<string, unknown>, urls: string[]): Promise<Record<string, unknown>> {
+  const endpoint = awsEndpoint();
+  const s3 = s3Client(endpoint);
+  let bucket: string;
+  try {
+    bucket = await listingImagesBucket(s3, endpoint);
+  } catch (error) {
+    if (urls.length || error instanceof PlatformUnreachable) throw error;
+    console.error(`warning: the images were not checked: ${(error as Error).message}`);
+    return detail;
+  }
+  const given = Array.isArray(detail.images) ? (detail.images as ListingImage[]) : [];
+  const checked = urls.length ? urls : given.map((image) => image?.url);
+  const measured: Array<Measurement | undefined> = [];
+  let problems = 0;
+  for (const [i, url] of checked.entries()) {
+    if (typeof url !== 'string') continue; // the contract check says what is wrong
+    const read = await readListingImage(s3, endpoint, bucket, url);
+    if ('measured' in read) measured[i] = read.measured;
+    else {
+      problems++;
+      console.error(`warning: images[${i}] ${url}: ${read.problem}; the review will reject the listing with IMAGE_UNREADABLE`);
+    }
+  }
+  if (problems) console.error(`  upload images with "npm run ops -- images put <file>" and pass their URLs with --image <s3-url> (repeatable)`);
+  return urls.length ? { ...detail, images: replaceImages(given, urls, measured) } : detail;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 program
   .command('events')
   .description('platform events on the local bus')
@@ -336,9 +519,25 @@ program
   .description('validate an event against its contract and put it on the shop-platform bus')
   .option('--detail <json>', 'the detail as JSON')
   .option('--sample', 'use the sample detail of events/samples.ts (fields in --detail override it)')
-  .action(async (detailType: string, options: { detail?: string; sample?: boolean }) => {
+  .option(
+    '--image <url>',
+    'ListingSubmitted only, repeatable: the listing\'s images become these URLs (from "images put"), each declared with the size and background it measures',
+    collect,
+    [],
+  )
+  .addHelpText(
+    'after',
+    `
+The ListingSubmitted sample's images name a placeholder bucket (shop-listing-images), so on its own
+the review rejects it with IMAGE_UNREADABLE (a warning says so). Upload an 800×800 image on white
+and pass its URL:
+  npm run ops -- events send ListingSubmitted --sample --image "$(npm run -s ops -- images put ./main.png | tail -1)"`,
+  )
+  .action(async (detailType: string, options: { detail?: string; sample?: boolean; image: string[] }) => {
     const contract = catalog.find((c) => c.detailType === detailType);
     if (!contract) throw new Error(`unknown event ${detailType}: events are ${catalog.map((c) => c.detailType).join(', ')}`);
+    const listing = detailType === 'ListingSubmitted';
+    if (options.image.length && !listing) throw new Error(`--image is for ListingSubmitted only, not ${detailType}`);
     let given: Record<string, unknown> = {};
     if (options.detail !== undefined) {
       try {
@@ -347,13 +546,16 @@ program
         throw new Error('--detail is not valid JSON');
       }
     }
-    const detail = { ...(options.sample ? (samples as Record<string, object>)[detailType] : {}), ...given };
+    let detail: Record<string, unknown> = { ...(options.sample ? (samples as Record<string, object>)[detailType] : {}), ...given };
+    if (listing) detail = await prepareListingImages(detail, options.image);
     const entry = contract.entry(detail as never, EVENT_BUS_NAME);
-    const client = new EventBridgeClient({ endpoint: awsEndpoint(), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const result = await client.send(new PutEventsCommand({ Entries: [entry] }));
+    const endpoint = awsEndpoint();
+    const client = new EventBridgeClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+    const result = await aws(endpoint, 'put the event on the bus', () => client.send(new PutEventsCommand({ Entries: [entry] })));
     const outcome = result.Entries?.[0];
     if (result.FailedEntryCount) throw new Error(`refused: ${outcome?.ErrorCode} ${outcome?.ErrorMessage}`);
     console.log(`sent ${contract.source} ${detailType} (event ${outcome?.EventId})`);
+    if (listing && typeof detail.listingId === 'string') console.error(`follow it: npm run ops -- listings show ${detail.listingId} --as you:reviewer`);
   });
 
 program.parseAsync().catch((error: Error) => {
