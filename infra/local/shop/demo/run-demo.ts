@@ -56,7 +56,7 @@ async function check(context: DemoContext, instance: DemoInstance): Promise<Inst
 const TASK_READER = { user: 'demo', groups: ['ops-lead'] };
 
 export function demoContext(platform: Platform, onStep: (label: string) => void): DemoContext {
-  const { sfn, events, dynamo } = localClients(platform.awsEndpoint);
+  const { sfn, events, dynamo, s3 } = localClients(platform.awsEndpoint);
 
   const flowState = async (flow: string, businessKey: string): Promise<FlowState | undefined> => {
     const machine = platform.model.stateMachines.find((m) => m.flow === flow);
@@ -76,6 +76,7 @@ export function demoContext(platform: Platform, onStep: (label: string) => void)
     sfn,
     events,
     dynamo,
+    s3,
     flowState,
     async putEvent(source, detailType, detail) {
       const result = await events.send(
@@ -132,11 +133,27 @@ export function formatReport(report: DemoReport): string {
   return lines.join('\n');
 }
 
-/** The flow's own words about the outcome: a routing reason, a resolution, a decision. */
+/** The flow's own words about the outcome: a routing reason, a resolution, a decision, a listing's fate. */
 function explain(output: unknown): string {
   const result = (output ?? {}) as Record<string, unknown>;
-  const text = [result.reason, result.explanation, result.resolution, result.decision].find((v) => typeof v === 'string') as string | undefined;
+  const text = ([result.reason, result.explanation, result.resolution, result.decision].find((v) => typeof v === 'string') as string | undefined) ?? listingOutcome(result);
   return text ? (text.length > 110 ? `${text.slice(0, 107)}...` : text) : '';
+}
+
+/** A listing review's result in a line: which revision, published when, what became of its slow-moving SKUs, or why it was abandoned. */
+function listingOutcome(result: Record<string, unknown>): string | undefined {
+  const { status, revision, publishedAt, reasons, slowMoving } = result as {
+    status?: unknown;
+    revision?: unknown;
+    publishedAt?: unknown;
+    reasons?: Array<{ code?: unknown }>;
+    slowMoving?: Array<{ skuId?: unknown; action?: unknown }>;
+  };
+  if (typeof status !== 'string' || typeof result.listingId !== 'string' || !Array.isArray(slowMoving)) return undefined;
+  const parts = [`revision ${revision} ${status}${typeof publishedAt === 'string' ? ` ${publishedAt.replace(/:\d\d(\.\d+)?Z$/, 'Z')}` : ''}`];
+  if (Array.isArray(reasons) && reasons.length) parts.push(`last reasons ${reasons.map((r) => r.code).join(', ')}`);
+  if (status !== 'abandoned') parts.push(slowMoving.length ? `unsold a week on: ${slowMoving.map((s) => `${s.skuId} ${s.action}`).join(', ')}` : 'every SKU sold in its first week');
+  return parts.join('; ');
 }
 
 function table(header: string[], rows: string[][]): string[] {

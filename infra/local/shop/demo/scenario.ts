@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Platform } from '../../engine/platform';
 
@@ -23,6 +24,8 @@ export interface DemoContext {
   sfn: SFNClient;
   events: EventBridgeClient;
   dynamo: DynamoDBClient;
+  /** Path-style, as the platform serves S3: for uploading listing images. */
+  s3: S3Client;
   putEvent(source: string, detailType: string, detail: unknown): Promise<void>;
   /** Calls the ops API as a user with these roles. */
   api(method: string, path: string, as: { user: string; groups: string[] }, body?: unknown): Promise<{ status: number; body: any }>;
