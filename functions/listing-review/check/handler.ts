@@ -25,10 +25,12 @@ export const handler = taskHandler(ListingState, async (listing) => {
   const now = nowIso();
   const listings = new Listings();
   await listings.keepRevision(listing, now);
+  await listings.setStatus(listing.listingId, { status: 'checking', revision: listing.revision, at: now, sellerId: listing.sellerId });
   const measured = new Map<number, MeasuredImage>();
   for (const [index, image] of listing.images.entries()) measured.set(index, await measure(image.url));
   const { passed, reasons } = checkListing(listing, { now, measured, policy: listingReviewPolicy, bannedWords });
-  await listings.setStatus(listing.listingId, { status: passed ? 'in-review' : 'checking', revision: listing.revision, at: now, sellerId: listing.sellerId });
+  // A failed revision stays `checking` until the rejection is recorded (the next step).
+  if (passed) await listings.setStatus(listing.listingId, { status: 'in-review', revision: listing.revision, at: now });
   return { passed, reasons, needsInventoryReview: needsInventoryReview(listing, listingReviewPolicy) };
 });
 
