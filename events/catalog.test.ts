@@ -89,6 +89,7 @@ const required: Record<string, string[]> = {
   ListingRejected: ['listingId', 'revision', 'reasons', 'reasons[0].code', 'reasons[0].field', 'reasons[0].message', 'rejectedAt'],
   ListingPublished: ['listingId', 'revision', 'publishedAt', 'skus', 'skus[0].skuId', 'skus[0].priceFen'],
   SkuSlowMoving: ['listingId', 'skuId', 'publishedAt', 'flaggedAt', 'daysWithoutSale'],
+  MemberTierChanged: ['memberId', 'from', 'to', 'changedAt'],
   StockOutDetected: [
     'orderId', 'memberId', 'placedAt', 'totalFen', 'lines', 'lines[0].skuId', 'lines[0].quantity', 'lines[0].unitPriceFen',
     'unservedLines', 'unservedLines[0].skuId', 'unservedLines[0].quantity', 'detectedAt',
@@ -293,6 +294,7 @@ describe('catalog', () => {
       'shop.workflows@ListingRejected',
       'shop.workflows@ListingPublished',
       'shop.workflows@SkuSlowMoving',
+      'shop.workflows@MemberTierChanged',
     ]);
     for (const contract of catalog) expect(Object.values(sources)).toContain(contract.source);
   });

@@ -15,6 +15,7 @@ import { AftersalesCompleted } from './aftersales-completed';
 import { ListingPublished } from './listing-published';
 import { ListingRejected } from './listing-rejected';
 import { SkuSlowMoving } from './sku-slow-moving';
+import { MemberTierChanged } from './member-tier-changed';
 
 export { sources, type Source } from './sources';
 
@@ -37,6 +38,7 @@ export const catalog = [
   ListingRejected,
   ListingPublished,
   SkuSlowMoving,
+  MemberTierChanged,
 ] as const;
 
 export type CatalogContract = (typeof catalog)[number];

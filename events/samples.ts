@@ -182,6 +182,13 @@ export const skuSlowMoving = {
   daysWithoutSale: 7,
 };
 
+export const memberTierChanged = {
+  memberId: 'M-100862',
+  from: 'regular',
+  to: 'silver',
+  changedAt: '2026-11-21T03:15:02Z',
+};
+
 export const samples = {
   ListingSubmitted: listingSubmitted,
   OrderPlaced: orderPlaced,
@@ -200,4 +207,5 @@ export const samples = {
   ListingRejected: listingRejected,
   ListingPublished: listingPublished,
   SkuSlowMoving: skuSlowMoving,
+  MemberTierChanged: memberTierChanged,
 } as const;

@@ -21,6 +21,7 @@ const CONTRACT_ROUTES = [
   'GET /reports/{name}',
   'GET /listings/{listingId}',
   'GET /skus/{skuId}',
+  'GET /members/{memberId}',
   'GET /me',
 ];
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -12,6 +12,7 @@ import {
   ListTasksResponse,
   ListingReason,
   ListingView,
+  MemberView,
   MeResponse,
   QuarantineReport,
   ReleaseTaskBody,
@@ -54,6 +55,7 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   ListTasksResponse,
   ListingReason,
   ListingView,
+  MemberView,
   MeResponse,
   QuarantineReport,
   Role,
@@ -253,6 +255,17 @@ function paths(): Record<string, JsonSchema> {
         errors: [401, 403, 404],
       }),
     },
+    '/members/{memberId}': {
+      parameters: [{ name: 'memberId', in: 'path', required: true, description: 'the member', schema: { type: 'string', minLength: 1 } }],
+      get: operation({
+        operationId: 'getMember',
+        tag: 'members',
+        summary: 'A member: tier, 12-month spend and orders, last purchase, coupons; never a phone number',
+        description: 'Roles: cs-agent, ops-lead.',
+        ok: { id: 'MemberView', description: 'the member' },
+        errors: [401, 403, 404],
+      }),
+    },
     '/me': {
       get: operation({
         operationId: 'whoAmI',
@@ -318,6 +331,7 @@ export function openApiDocument(): object {
       { name: 'flows', description: 'flow instances by business key' },
       { name: 'reports', description: 'read-only summaries' },
       { name: 'catalog', description: 'listing reviews and the product catalog' },
+      { name: 'members', description: 'member records and tiers' },
       { name: 'identity', description: 'who the token says you are' },
     ],
     paths: paths(),

@@ -134,6 +134,25 @@ export const ListingView = z.object({
   ),
 });
 
+export const MemberView = z.object({
+  memberId: z.string(),
+  tier: z.enum(['regular', 'silver', 'gold', 'diamond']),
+  spend12mFen: z.number().int().describe('spend of the last 12 months, fen'),
+  orders12m: z.number().int(),
+  lastPurchaseAt: z.string().optional(),
+  coupons: z.array(
+    z.object({
+      couponId: z.string().describe('what earned it: a refund id, a complaint id, tier-<tier>'),
+      kind: z.enum(['quality', 'red-packet', 'tier', 'recall']),
+      minSpendFen: z.number().int().describe('the order total from which it applies; 0 for none'),
+      discountFen: z.number().int(),
+      issuedAt: z.string(),
+      expiresAt: z.string().optional(),
+    }),
+  ),
+  lastRecallAt: z.string().optional(),
+});
+
 export const ErrorResponse = z.object({
   message: z.string(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
@@ -143,4 +162,5 @@ export type TaskSummary = z.infer<typeof TaskSummary>;
 export type TaskDetail = z.infer<typeof TaskDetail>;
 export type FlowView = z.infer<typeof FlowView>;
 export type ListingView = z.infer<typeof ListingView>;
+export type MemberView = z.infer<typeof MemberView>;
 export type CatalogEntryView = z.infer<typeof CatalogEntryView>;

@@ -6,17 +6,31 @@ import { recordsTable } from './table';
  * Coupons and red packets a member was given, once per cause.
  *
  * Items (pk / sk):
- * - `MEMBER#<memberId>` / `COUPON#<cause>`: `amountFen`, `reason`, `issuedAt`. The cause is the
- *   business key that earned it (a refund id, a complaint id), so a retried step gives nothing twice.
+ * - `MEMBER#<memberId>` / `COUPON#<cause>`: `kind`, `amountFen` (the discount), `minSpendFen`
+ *   (0: no minimum), `reason`, `issuedAt`, `expiresAt?`. The cause is the business key that earned
+ *   it (a refund id, a complaint id, `tier-gold`), so a retried step gives nothing twice.
  */
 
+export type CouponKind = 'quality' | 'red-packet' | 'tier' | 'recall';
+
 export interface Coupon {
+  kind: CouponKind;
   amountFen: number;
+  /** The order total from which the coupon applies (满…减…); 0 for none. */
+  minSpendFen?: number;
   reason: string;
   issuedAt: string;
+  expiresAt?: string;
 }
 
-const couponKey = (memberId: string, cause: string) => ({ pk: memberPartition(memberId), sk: `COUPON#${cause}` });
+export interface MemberCoupon extends Coupon {
+  /** The cause, which identifies the coupon among the member's. */
+  couponId: string;
+}
+
+const COUPON = 'COUPON#';
+
+const couponKey = (memberId: string, cause: string) => ({ pk: memberPartition(memberId), sk: `${COUPON}${cause}` });
 
 export class Coupons {
   constructor(private readonly table: DynamoTable = recordsTable()) {}
@@ -28,5 +42,23 @@ export class Coupons {
 
   async get(memberId: string, cause: string): Promise<Coupon | undefined> {
     return this.table.get<Coupon>(couponKey(memberId, cause));
+  }
+
+  /** Every coupon the member was given, by cause. */
+  async ofMember(memberId: string): Promise<MemberCoupon[]> {
+    const items = await this.table.queryAll<Coupon & { sk: string }>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :coupon)',
+      ExpressionAttributeValues: { ':pk': memberPartition(memberId), ':coupon': COUPON },
+      ConsistentRead: true,
+    });
+    return items.map(({ sk, kind, amountFen, minSpendFen, reason, issuedAt, expiresAt }) => ({
+      couponId: sk.slice(COUPON.length),
+      kind,
+      amountFen,
+      minSpendFen: minSpendFen ?? 0,
+      reason,
+      issuedAt,
+      ...(expiresAt ? { expiresAt } : {}),
+    }));
   }
 }

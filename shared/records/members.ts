@@ -1,8 +1,94 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoTable } from '../dynamo';
+import { recordsTable } from './table';
+
 /**
- * The member partition of the Records table: everything kept about one member lives under
- * `MEMBER#<memberId>`, each kind of item in its own module:
+ * Members: everything kept about one member lives under the partition `MEMBER#<memberId>`, each
+ * kind of item in its own module:
  * - `CONTACT`: the member's phones (`contacts.ts`);
- * - `COUPON#<cause>`: coupons and red packets given once per cause (`coupons.ts`).
- * A member's orders are found through the orders' gsi1 (`MEMBER#<memberId>` / `ORDER#<placedAt>`, `orders.ts`).
+ * - `COUPON#<cause>`: coupons and red packets given once per cause (`coupons.ts`);
+ * - `PROFILE`: the member record kept from events (this module): `tier`, `spend12mFen`,
+ *   `orders12m` (over the 12 months before `updatedAt`), `lastPurchaseAt`, `tierChangedAt?`, and
+ *   `purchases`, the count of purchases ever recorded, which versions the profile;
+ * - `PURCHASE#<placedAt>#<orderId>`: one item per order (`totalFen`), written once per order, so a
+ *   duplicated OrderPlaced counts once; the profile's 12-month figures are summed from them.
+ * A member's orders are also found through the orders' gsi1 (`MEMBER#<memberId>` / `ORDER#<placedAt>`, `orders.ts`).
  */
 export const memberPartition = (memberId: string) => `MEMBER#${memberId}`;
+
+export type Tier = 'regular' | 'silver' | 'gold' | 'diamond';
+
+export interface MemberProfile {
+  memberId: string;
+  tier: Tier;
+  spend12mFen: number;
+  orders12m: number;
+  lastPurchaseAt?: string;
+  tierChangedAt?: string;
+  updatedAt: string;
+  /** Purchases recorded so far; a profile is written only against the count it was computed from. */
+  purchases: number;
+}
+
+export interface Purchase {
+  orderId: string;
+  placedAt: string;
+  totalFen: number;
+}
+
+const profileKey = (memberId: string) => ({ pk: memberPartition(memberId), sk: 'PROFILE' });
+const PURCHASE = 'PURCHASE#';
+const purchaseKey = (memberId: string, purchase: Purchase) => ({ pk: memberPartition(memberId), sk: `${PURCHASE}${purchase.placedAt}#${purchase.orderId}` });
+
+export class Members {
+  constructor(private readonly table: DynamoTable = recordsTable()) {}
+
+  async profile(memberId: string): Promise<MemberProfile | undefined> {
+    return this.table.get<MemberProfile>(profileKey(memberId));
+  }
+
+  /** Keeps the order among the member's purchases and counts it; false when it was kept before (a duplicate event). */
+  async recordPurchase(memberId: string, purchase: Purchase): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table.name, Item: { ...purchaseKey(memberId, purchase), ...purchase }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Update: { TableName: this.table.name, Key: profileKey(memberId), UpdateExpression: 'ADD purchases :one', ExpressionAttributeValues: { ':one': 1 } } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
+  }
+
+  /** The member's purchases placed at or after `since`, oldest first. */
+  async purchasesSince(memberId: string, since: string): Promise<Purchase[]> {
+    return this.table.queryAll<Purchase>({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': memberPartition(memberId), ':from': `${PURCHASE}${since}`, ':to': `${PURCHASE}\uffff` },
+      ConsistentRead: true,
+    });
+  }
+
+  /**
+   * Writes the profile computed from `purchases` purchases. False when another purchase was
+   * recorded since (the caller computes again), so two racing purchases never both announce the
+   * same tier change, and no profile is written from stale figures.
+   */
+  async saveProfile(profile: MemberProfile): Promise<boolean> {
+    const { memberId, purchases, ...fields } = profile;
+    const attributes = Object.keys(fields);
+    const updated = await this.table.update(profileKey(memberId), {
+      UpdateExpression: `SET memberId = :memberId, ${attributes.map((a) => `#${a} = :${a}`).join(', ')}`,
+      ConditionExpression: 'purchases = :purchases',
+      ExpressionAttributeNames: Object.fromEntries(attributes.map((a) => [`#${a}`, a])),
+      ExpressionAttributeValues: { ':memberId': memberId, ':purchases': purchases, ...Object.fromEntries(attributes.map((a) => [`:${a}`, (fields as Record<string, unknown>)[a]])) },
+    });
+    return updated !== undefined;
+  }
+}

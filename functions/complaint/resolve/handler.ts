@@ -22,7 +22,7 @@ export const handler = taskHandler(ComplaintState, async (state) => {
   if (outcome === 'reship') {
     const { carrier, trackingNumber } = (state.response?.data ?? {}) as { carrier: string; trackingNumber: string };
     await new OrderRecords().requestReship(state.orderId, state.complaintId, { carrier, trackingNumber, requestedAt: now });
-    await new Coupons().grantOnce(state.memberId, state.complaintId, { amountFen: complaintPolicy.redPacketFen, reason: 'complaint red packet', issuedAt: now });
+    await new Coupons().grantOnce(state.memberId, state.complaintId, { kind: 'red-packet', amountFen: complaintPolicy.redPacketFen, reason: 'complaint red packet', issuedAt: now });
     await notify({ key: state.complaintId, type: 'complaint-follow-up', recipient: { memberId: state.memberId }, data: { carrier, trackingNumber, couponFen: complaintPolicy.redPacketFen } });
     Object.assign(result, { redPacketFen: complaintPolicy.redPacketFen, carrier, trackingNumber });
   }

@@ -28,7 +28,7 @@ export const handler = taskHandler(RefundState, async (state) => {
       : undefined;
   const couponFen = state.assessment.couponFen;
   if (couponFen > 0) {
-    await new Coupons().grantOnce(state.memberId, state.refundId, { amountFen: couponFen, reason: 'quality issue', issuedAt: now });
+    await new Coupons().grantOnce(state.memberId, state.refundId, { kind: 'quality', amountFen: couponFen, reason: 'quality issue', issuedAt: now });
   }
   if (payment) await notify({ key: state.refundId, type: 'refund-issued', recipient: { memberId: state.memberId }, data: { amountFen: payment.paidFen, ...(couponFen ? { couponFen } : {}) } });
   const late = state.returned ? Date.parse(now) - Date.parse(state.returned.receivedAt) > refundPolicy.payWithinHours * HOUR : false;

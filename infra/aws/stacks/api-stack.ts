@@ -75,5 +75,8 @@ export class ApiStack extends Stack {
     const catalog = handler('CatalogApi', 'functions/ops-api/catalog/handler.ts', 'GET /listings/{listingId}, GET /skus/{skuId}: listing reviews and the catalog');
     this.opsApi.addRoute('GET /listings/{listingId}', catalog);
     this.opsApi.addRoute('GET /skus/{skuId}', catalog);
+
+    const members = handler('MembersApi', 'functions/ops-api/members/handler.ts', 'GET /members/{memberId}: tier, 12-month figures, coupons');
+    this.opsApi.addRoute('GET /members/{memberId}', members);
   }
 }

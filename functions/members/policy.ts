@@ -1,0 +1,37 @@
+import type { Tier } from '../../shared/records/members';
+
+/**
+ * The numbers of member care (business rules §5, handbook 000 ch.5). Values marked **default** are
+ * ours, not the source documents': change them here, not in the code that uses them.
+ */
+export interface TierRule {
+  tier: Tier;
+  /** Reached from this 12-month spend … */
+  spendFromFen?: number;
+  /** … or this many orders in 12 months. */
+  ordersFrom?: number;
+  /** The coupon the tier gives once, when first reached. */
+  coupon?: { minSpendFen: number; discountFen: number; validDays: number };
+}
+
+export interface MembersPolicy {
+  /** Spend and orders are counted over this many days. */
+  readonly windowDays: number;
+  /** Highest first: a member is in the first tier whose threshold they reach. */
+  readonly tiers: readonly TierRule[];
+}
+
+export const membersPolicy: MembersPolicy = Object.freeze({
+  // §5: "over the last 12 months" (**default**), as days.
+  windowDays: 365,
+  // §5 (000 ch.5, tiers by spend / frequency): the thresholds and coupons are **defaults**.
+  tiers: Object.freeze([
+    // diamond from 20,000 yuan; 满500减100, valid 30 days.
+    { tier: 'diamond' as const, spendFromFen: 2_000_000, coupon: { minSpendFen: 50_000, discountFen: 10_000, validDays: 30 } },
+    // gold from 5,000 yuan or 10 orders; 满200减30.
+    { tier: 'gold' as const, spendFromFen: 500_000, ordersFrom: 10, coupon: { minSpendFen: 20_000, discountFen: 3_000, validDays: 30 } },
+    // silver from 1,000 yuan or 3 orders; 满100减10.
+    { tier: 'silver' as const, spendFromFen: 100_000, ordersFrom: 3, coupon: { minSpendFen: 10_000, discountFen: 1_000, validDays: 30 } },
+    { tier: 'regular' as const },
+  ]),
+});
