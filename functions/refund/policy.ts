@@ -19,7 +19,10 @@ export interface RefundPolicy {
   readonly payWithinHours: number;
   /** Coupon for the customer when the seller is at fault. */
   readonly qualityCouponFen: number;
-  /** An after-sales case still open after this many working days (Asia/Shanghai) is overdue. */
+  /**
+   * An after-sales case still open after this many working days is overdue: working days of the
+   * business calendar (`shared/calendar`: Asia/Shanghai, statutory holidays off, make-up working days on).
+   */
   readonly caseCloseWorkingDays: number;
   /** After-sales decides a request needing approval within this many hours, then ops-lead takes over. */
   readonly approvalWithinHours: number;

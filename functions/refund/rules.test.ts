@@ -1,7 +1,9 @@
+import { isWorkday } from 'chinese-days';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { refundKinds, refundReasons, type RefundRequestedDetail } from '../../events/refund-requested';
 import { refundRequested } from '../../events/samples';
+import { CalendarRangeError, createBusinessCalendar } from '../../shared/calendar';
 import { DAY, SECOND, addMs } from '../../shared/clock';
 import { refundPolicy as policy, type RefundPolicy } from './policy';
 import {
@@ -368,7 +370,7 @@ describe('deadlines', () => {
   });
 });
 
-describe('working days (Asia/Shanghai, Monday to Friday)', () => {
+describe('working days (the business calendar, Asia/Shanghai)', () => {
   const FRIDAY_2330_SHANGHAI = '2026-11-27T15:30:00Z';
   it.each([
     ['Friday 23:30 to Saturday 10:00', FRIDAY_2330_SHANGHAI, '2026-11-28T02:00:00Z', 0],
@@ -381,6 +383,9 @@ describe('working days (Asia/Shanghai, Monday to Friday)', () => {
     ['Monday to Monday two weeks later', '2026-11-30T02:00:00Z', '2026-12-14T02:00:00Z', 10],
     ['the same day', '2026-11-30T01:00:00Z', '2026-11-30T10:00:00Z', 0],
     ['end before start', '2026-12-14T02:00:00Z', '2026-11-30T02:00:00Z', 0],
+    // Statutory holidays do not count, make-up working days do (Monday to Friday alone gave 7 and 11).
+    ['Friday before Spring Festival to Tuesday after it', '2026-02-13T02:00:00Z', '2026-02-24T02:00:00Z', 2],
+    ['Tuesday before National Day to Wednesday 14 October', '2026-09-29T02:00:00Z', '2026-10-14T02:00:00Z', 7],
   ])('%s', (_, start, end, days) => {
     expect(workingDaysBetween(start, end)).toBe(days);
   });
@@ -397,21 +402,48 @@ describe('working days (Asia/Shanghai, Monday to Friday)', () => {
     expect(caseOverdueAt('2026-12-03T03:00:00Z', policy)).toBe('2026-12-14T16:00:00.000Z');
   });
 
+  it('skips statutory holidays and counts make-up working days', () => {
+    // Opened Thursday 12 February: Fri 13, the make-up Saturday 14, (15–23 Spring Festival), Tue 24 …
+    // Fri 27 and the make-up Saturday 28 are its 7; overdue from Monday 2 March.
+    // (Monday to Friday alone made it overdue from 24 February, the day after the holiday week.)
+    expect(caseOverdueAt('2026-02-12T02:00:00Z', policy)).toBe('2026-03-01T16:00:00.000Z');
+    expect(caseOverdue('2026-02-12T02:00:00Z', '2026-02-24T02:00:00Z', policy)).toBe(false);
+    expect(caseOverdue('2026-02-12T02:00:00Z', '2026-03-01T15:59:59Z', policy)).toBe(false);
+    expect(caseOverdue('2026-02-12T02:00:00Z', '2026-03-01T16:00:00Z', policy)).toBe(true);
+    // Opened Tuesday 29 September: Wed 30, (1–7 October), Thu 8, Fri 9, the make-up Saturday 10,
+    // Mon 12 … Wed 14 are its 7; overdue from Thursday 15 October.
+    expect(caseOverdueAt('2026-09-29T02:00:00Z', policy)).toBe('2026-10-14T16:00:00.000Z');
+    // Opened on the make-up Saturday 10 October: that day does not count, like any opening day.
+    expect(caseOverdueAt('2026-10-10T02:00:00Z', policy)).toBe('2026-10-20T16:00:00.000Z');
+  });
+
+  it('refuses a deadline beyond the calendar data rather than guess, and answers once a year is added', () => {
+    // Opened Tuesday 22 December 2026: the 8th working day falls in 2027, which chinese-days 1.5.7 lacks.
+    expect(() => caseOverdueAt('2026-12-22T02:00:00Z', policy)).toThrow(CalendarRangeError);
+    const with2027 = createBusinessCalendar({ overrides: { years: { '2027': { source: 'test: an ordinary year' } }, days: { '2027-01-01': { kind: 'holiday', name: 'test' } } } });
+    // Wed 23 … Thu 31 December are 7; Friday 1 January is a holiday; overdue from Monday 4 January.
+    expect(caseOverdueAt('2026-12-22T02:00:00Z', policy, with2027)).toBe('2027-01-03T16:00:00.000Z');
+    expect(caseOverdue('2026-12-22T02:00:00Z', '2027-01-03T16:00:00Z', policy, with2027)).toBe(true);
+  });
+
   const shanghaiDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-  const shanghaiWeekday = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', weekday: 'short' });
-  /** Oracle: walk the dates one by one with the tz database, not the fixed offset the rules use. */
+  /**
+   * Oracle: walk the dates one by one with the tz database, not the fixed offset the calendar uses,
+   * and ask chinese-days' own isWorkday, not the calendar built from its data.
+   */
   function countByCalendar(start: number, end: number): number {
     const first = shanghaiDate.format(start);
     const last = shanghaiDate.format(end);
     let count = 0;
     for (let t = start; shanghaiDate.format(t) <= last; t += DAY) {
       const date = shanghaiDate.format(t);
-      if (date > first && !['Sat', 'Sun'].includes(shanghaiWeekday.format(t))) count++;
+      if (date > first && isWorkday(date)) count++;
     }
     return count;
   }
 
-  const instant = fc.integer({ min: Date.parse('2020-01-01T00:00:00Z'), max: Date.parse('2030-12-31T00:00:00Z') });
+  // Within the calendar's data (2004–2026), with room for 60 days and a case's deadline after it.
+  const instant = fc.integer({ min: Date.parse('2020-01-01T00:00:00Z'), max: Date.parse('2026-10-31T00:00:00Z') });
 
   it('agrees with a day-by-day count in the tz database', () => {
     fc.assert(

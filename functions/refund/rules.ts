@@ -1,4 +1,5 @@
 import type { RefundKind, RefundReason, RefundRequestedDetail } from '../../events/refund-requested';
+import { businessCalendar, type BusinessCalendar } from '../../shared/calendar';
 import { DAY, HOUR } from '../../shared/clock';
 import { formatYuan, type Fen } from '../../shared/money';
 import type { Role } from '../../shared/roles';
@@ -340,42 +341,35 @@ export function paymentDueAt(receivedAt: string, policy: Pick<RefundPolicy, 'pay
   return new Date(toMs(receivedAt, 'receivedAt') + policy.payWithinHours * HOUR).toISOString();
 }
 
-// China has had no daylight saving time since 1991: Asia/Shanghai is UTC+8 all year.
-const SHANGHAI_OFFSET_MS = 8 * HOUR;
-const shanghaiDay = (ms: number) => Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY);
-// Day 0 (1970-01-01) was a Thursday; 0 = Sunday … 6 = Saturday.
-const isWorkingDay = (day: number) => {
-  const weekday = (((day + 4) % 7) + 7) % 7;
-  return weekday >= 1 && weekday <= 5;
-};
-
 /**
- * Working days elapsed from `startIso` to `endIso`: the Monday-to-Friday dates in Asia/Shanghai
- * after the start date, up to and including the end date. The start date itself does not count,
- * so a case opened on Friday 23:30 Shanghai has 0 working days on the weekend and 1 on Monday.
- * Public holidays (and the weekend days China makes working days around them) are ignored: they
- * change every year and no source gives a calendar. 0 when the end is not after the start.
+ * Working days elapsed from `startIso` to `endIso` by the business calendar (`shared/calendar`):
+ * the working days in Asia/Shanghai after the start date, up to and including the end date.
+ * Working days are Monday to Friday, minus statutory holidays, plus the make-up working days
+ * (调休) around them. The start date itself does not count, so a case opened on Friday 23:30
+ * Shanghai has 0 working days on the weekend and 1 on Monday. 0 when the end is not after the
+ * start. Throws `CalendarRangeError` for a date beyond the calendar's data.
  */
-export function workingDaysBetween(startIso: string | Date, endIso: string | Date): number {
-  const from = shanghaiDay(toMs(startIso, 'start'));
-  const to = shanghaiDay(toMs(endIso, 'end'));
-  if (to <= from) return 0;
-  const weeks = Math.floor((to - from) / 7);
-  let count = weeks * 5;
-  for (let day = from + weeks * 7 + 1; day <= to; day++) if (isWorkingDay(day)) count++;
-  return count;
+export function workingDaysBetween(startIso: string | Date, endIso: string | Date, calendar: BusinessCalendar = businessCalendar): number {
+  return calendar.workingDaysBetween(startIso, endIso);
 }
 
 /** §4: the case must close within `caseCloseWorkingDays`; overdue once more working days have begun. */
-export function caseOverdue(openedAt: string | Date, now: string | Date, policy: Pick<RefundPolicy, 'caseCloseWorkingDays'>): boolean {
-  return workingDaysBetween(openedAt, now) > policy.caseCloseWorkingDays;
+export function caseOverdue(
+  openedAt: string | Date,
+  now: string | Date,
+  policy: Pick<RefundPolicy, 'caseCloseWorkingDays'>,
+  calendar: BusinessCalendar = businessCalendar,
+): boolean {
+  return calendar.workingDaysBetween(openedAt, now) > policy.caseCloseWorkingDays;
 }
 
-/** The first instant `caseOverdue` is true: Shanghai midnight starting the next working day after the allowance. */
-export function caseOverdueAt(openedAt: string | Date, policy: Pick<RefundPolicy, 'caseCloseWorkingDays'>): string {
-  let day = shanghaiDay(toMs(openedAt, 'openedAt'));
-  for (let counted = 0; counted <= policy.caseCloseWorkingDays; ) if (isWorkingDay(++day)) counted++;
-  return new Date(day * DAY - SHANGHAI_OFFSET_MS).toISOString();
+/**
+ * The first instant `caseOverdue` is true: Shanghai midnight starting the next working day after
+ * the allowance (the 8th working day after the opening date, for 7). Throws `CalendarRangeError`
+ * when that day lies beyond the calendar's data.
+ */
+export function caseOverdueAt(openedAt: string | Date, policy: Pick<RefundPolicy, 'caseCloseWorkingDays'>, calendar: BusinessCalendar = businessCalendar): string {
+  return calendar.startOfDay(calendar.addWorkingDays(openedAt, policy.caseCloseWorkingDays + 1));
 }
 
 function toMs(value: string | Date, field: string): number {
