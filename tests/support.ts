@@ -11,17 +11,24 @@ import { LOCAL_SHOP_APP, bindShopApp } from '../infra/local/shop/shop-binding';
 
 const execFileAsync = promisify(execFile);
 
+/**
+ * The instant every test platform's virtual clock starts at: a Monday, 09:00 in Shanghai. Tests
+ * move time relative to it, so their dates never run past the business calendar's data (or make
+ * a document in a sample too old) as the real date moves on.
+ */
+export const TEST_CLOCK_START = '2026-11-23T01:00:00.000Z';
+
 /** A platform serving the fixture flows on free ports, its state directory, and SDK clients for it. */
 export async function startFixturePlatform() {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'shop-platform-'));
-  const platform = await startPlatform({ app: bindShopApp(defineFixtureApp, 'fixture'), awsPort: 0, apiPort: 0, stateDir });
+  const platform = await startPlatform({ app: bindShopApp(defineFixtureApp, 'fixture'), awsPort: 0, apiPort: 0, stateDir, clockStart: TEST_CLOCK_START });
   return { platform, stateDir, ...localClients(platform.awsEndpoint) };
 }
 
 /** A platform serving the production app (every flow), as `npm start` does, on free ports. */
-export async function startLocalPlatform() {
+export async function startLocalPlatform({ clockStart = TEST_CLOCK_START } = {}) {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'shop-platform-'));
-  const platform = await startPlatform({ app: LOCAL_SHOP_APP, awsPort: 0, apiPort: 0, stateDir });
+  const platform = await startPlatform({ app: LOCAL_SHOP_APP, awsPort: 0, apiPort: 0, stateDir, clockStart });
   return { platform, stateDir, ...localClients(platform.awsEndpoint) };
 }
 

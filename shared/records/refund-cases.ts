@@ -19,7 +19,9 @@ export interface RefundCase {
   requestedAt: string;
   openedAt: string;
   /** When the case is past its deadline (business rules §4: closed within 7 working days). */
-  closeBy: string;
+  closeBy?: string;
+  /** Why the case has no deadline: its working days lie past the business calendar's data. */
+  deadlineUnknown?: string;
   assessment: unknown;
   decision?: 'approved' | 'rejected';
   decidedAt?: string;
@@ -56,7 +58,7 @@ export class RefundCases {
   /** Opens the case once; a retried assessment finds it open and changes nothing. */
   async open(
     request: { refundId: string; memberId: string; requestedAt: string; [field: string]: unknown },
-    opening: { assessment: unknown; openedAt: string; closeBy: string },
+    opening: { assessment: unknown; openedAt: string } & ({ closeBy: string } | { deadlineUnknown: string }),
   ): Promise<boolean> {
     const { openedAt } = opening;
     return this.table.putOnce({

@@ -40,6 +40,8 @@ async function openRefundCases(now: string) {
   const row = { kind: 'refund-case', open: 0, breached: 0 } as { kind: string; open: number; breached: number; oldestDueAt?: string };
   for (const refundCase of await new RefundCases(new DynamoTable(opsEnv().RECORDS_TABLE, 'pk')).openCases()) {
     row.open++;
+    // A case without a deadline (past the calendar's data) is open, never called breached.
+    if (!refundCase.closeBy) continue;
     if (now >= refundCase.closeBy) row.breached++;
     if (!row.oldestDueAt || refundCase.closeBy < row.oldestDueAt) row.oldestDueAt = refundCase.closeBy;
   }

@@ -13,6 +13,16 @@ describe('VirtualClock', () => {
     expect(clock.now() - Date.now()).toBeGreaterThanOrEqual(3 * DAY - 50);
   });
 
+  it('can start at a given instant, in the past or the future, and runs on from there', async () => {
+    for (const start of [Date.parse('2026-11-23T01:00:00Z'), Date.now() + 400 * DAY]) {
+      clock = new VirtualClock(start);
+      expect(Math.abs(clock.now() - start)).toBeLessThan(50);
+      await clock.advance(3600);
+      expect(Math.abs(clock.now() - (start + 3_600_000))).toBeLessThan(50);
+      clock.dispose();
+    }
+  });
+
   it('fires a 7-day sleep when advanced by 7 days, not before', async () => {
     clock = new VirtualClock();
     let woke = false;

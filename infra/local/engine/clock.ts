@@ -12,11 +12,16 @@ interface Timer {
 }
 
 export class VirtualClock {
-  private offsetMs = 0;
+  private offsetMs: number;
   private readonly timers = new Set<Timer>();
   private busyCount = 0;
   private readonly probes: Array<() => boolean> = [];
   private advancing: Promise<unknown> = Promise.resolve();
+
+  /** `startAt`: what the clock reads now (ms since the epoch); real time when omitted. */
+  constructor(startAt?: number) {
+    this.offsetMs = startAt === undefined ? 0 : startAt - Date.now();
+  }
 
   now(): number {
     return Date.now() + this.offsetMs;

@@ -33,6 +33,11 @@ export interface PlatformOptions {
   log?: (line: string) => void;
   /** What functions print while they run; this process's stdout and stderr when omitted. */
   functionOutput?: (text: string) => void;
+  /**
+   * What the virtual clock reads at start (ISO-8601); real time when omitted. Tests and the demo
+   * fix it, so what depends on the date (a business calendar's data, document ages) stays the same.
+   */
+  clockStart?: string;
 }
 
 export interface Platform {
@@ -79,7 +84,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const dynamoStarting = startDynamoDbLocal({ persistDir: options.persistDir, log: (line) => log(`dynamodb: ${line}`) });
     dynamoStarting.then((db) => cleanup.push(() => db.stop())).catch(() => undefined);
 
-    const clock = new VirtualClock();
+    const clock = new VirtualClock(options.clockStart === undefined ? undefined : Date.parse(options.clockStart));
     app.installClock({ now: () => clock.now() });
     cleanup.push(() => {
       clock.dispose();

@@ -5,6 +5,9 @@ import cliProgress from 'cli-progress';
 import { startPlatform } from '../engine/platform';
 import { formatReport, runDemo } from './demo/run-demo';
 import { DEMO_SCENARIOS } from './demo/scenarios';
+
+/** Monday 23 November 2026, 08:00 in Shanghai: the demo day begins. */
+const DEMO_DAY_START = '2026-11-23T00:00:00.000Z';
 import { DEFAULT_STATE_DIR, LOCAL_SHOP_APP } from './shop-binding';
 
 /**
@@ -23,6 +26,8 @@ const platform = await startPlatform({
   awsPort: 0,
   apiPort: 0,
   stateDir: mkdtempSync(path.join(tmpdir(), 'shop-demo-')),
+  // The scripted day is always the same day, so its dates stay inside the business calendar's data.
+  clockStart: DEMO_DAY_START,
   log: (line) => writeLog(`${line}\n`),
   functionOutput: writeLog,
 });
