@@ -138,6 +138,24 @@ function operation(spec: OperationSpec): JsonSchema {
 
 const taskIdParameter = { name: 'taskId', in: 'path', required: true, description: 'opaque task id (ULID)', schema: { type: 'string', minLength: 1 } };
 
+/** `GET /things/{id}`: one record by its id, for the roles named. */
+function lookup(route: string, what: string, spec: { operationId: string; tag: string; summary: string; roles: string; ok: string }): Record<string, JsonSchema> {
+  const name = /\{(\w+)\}/.exec(route)![1];
+  return {
+    [route]: {
+      parameters: [{ name, in: 'path', required: true, description: what, schema: { type: 'string', minLength: 1 } }],
+      get: operation({
+        operationId: spec.operationId,
+        tag: spec.tag,
+        summary: spec.summary,
+        description: `Roles: ${spec.roles}.`,
+        ok: { id: spec.ok, description: what },
+        errors: [401, 403, 404],
+      }),
+    },
+  };
+}
+
 function paths(): Record<string, JsonSchema> {
   const reportPaths = Object.fromEntries(
     Object.entries(REPORTS).map(([name, report]) => [
@@ -233,39 +251,27 @@ function paths(): Record<string, JsonSchema> {
       }),
     },
     ...reportPaths,
-    '/listings/{listingId}': {
-      parameters: [{ name: 'listingId', in: 'path', required: true, description: 'the listing', schema: { type: 'string', minLength: 1 } }],
-      get: operation({
-        operationId: 'getListing',
-        tag: 'catalog',
-        summary: "A listing's review: where it stands, every revision with its reasons and reviews, its SKUs and their catalog entries",
-        description: 'Roles: reviewer, merchandiser, ops-lead.',
-        ok: { id: 'ListingView', description: 'the listing' },
-        errors: [401, 403, 404],
-      }),
-    },
-    '/skus/{skuId}': {
-      parameters: [{ name: 'skuId', in: 'path', required: true, description: 'the SKU', schema: { type: 'string', minLength: 1 } }],
-      get: operation({
-        operationId: 'getSku',
-        tag: 'catalog',
-        summary: 'A catalog entry: the published SKU, its price, fresh and custom-made flags, active or delisted',
-        description: 'Roles: reviewer, merchandiser, ops-lead.',
-        ok: { id: 'CatalogEntryView', description: 'the catalog entry' },
-        errors: [401, 403, 404],
-      }),
-    },
-    '/members/{memberId}': {
-      parameters: [{ name: 'memberId', in: 'path', required: true, description: 'the member', schema: { type: 'string', minLength: 1 } }],
-      get: operation({
-        operationId: 'getMember',
-        tag: 'members',
-        summary: 'A member: tier, 12-month spend and orders, last purchase, coupons; never a phone number',
-        description: 'Roles: cs-agent, ops-lead.',
-        ok: { id: 'MemberView', description: 'the member' },
-        errors: [401, 403, 404],
-      }),
-    },
+    ...lookup('/listings/{listingId}', 'the listing', {
+      operationId: 'getListing',
+      tag: 'catalog',
+      summary: "A listing's review: where it stands, every revision with its reasons and reviews, its SKUs and their catalog entries",
+      roles: 'reviewer, merchandiser, ops-lead',
+      ok: 'ListingView',
+    }),
+    ...lookup('/skus/{skuId}', 'the SKU', {
+      operationId: 'getSku',
+      tag: 'catalog',
+      summary: 'A catalog entry: the published SKU, its price, fresh and custom-made flags, active or delisted',
+      roles: 'reviewer, merchandiser, ops-lead',
+      ok: 'CatalogEntryView',
+    }),
+    ...lookup('/members/{memberId}', 'the member', {
+      operationId: 'getMember',
+      tag: 'members',
+      summary: 'A member: tier, 12-month spend and orders, last purchase, coupons; never a phone number',
+      roles: 'cs-agent, ops-lead',
+      ok: 'MemberView',
+    }),
     '/me': {
       get: operation({
         operationId: 'whoAmI',
