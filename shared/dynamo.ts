@@ -35,6 +35,25 @@ export function names(...attributes: string[]): Record<string, string> {
   return Object.fromEntries(attributes.map((attribute) => [`#${attribute}`, attribute]));
 }
 
+/**
+ * An update that sets every field given (or, `ifMissing`, only those the item lacks), with an
+ * optional condition. Placeholders are numbered, so any attribute name fits (an event's field
+ * names are not always valid placeholders); the condition brings its own names and values.
+ */
+export function setFields(
+  fields: Record<string, unknown>,
+  options: { ifMissing?: boolean; condition?: string; names?: Record<string, string>; values?: Record<string, unknown> } = {},
+): UpdateExpression {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  const assign = (i: number) => (options.ifMissing ? `#f${i} = if_not_exists(#f${i}, :f${i})` : `#f${i} = :f${i}`);
+  return {
+    UpdateExpression: `SET ${entries.map((_, i) => assign(i)).join(', ')}`,
+    ...(options.condition ? { ConditionExpression: options.condition } : {}),
+    ExpressionAttributeNames: { ...Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])), ...options.names },
+    ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([, value], i) => [`:f${i}`, value])), ...options.values },
+  };
+}
+
 export class DynamoTable {
   constructor(
     readonly name: string,

@@ -1,4 +1,4 @@
-import { names, type DynamoTable } from '../dynamo';
+import { names, setFields, type DynamoTable } from '../dynamo';
 import { recordsTable } from './table';
 
 /**
@@ -52,14 +52,13 @@ export class Catalog {
    * revision replaces an older one's entry; an older one (a late retry) changes nothing.
    */
   async publish(entry: Omit<CatalogEntry, 'status' | 'updatedAt' | 'lastSoldAt'>): Promise<boolean> {
-    const fields: Record<string, unknown> = { ...entry, status: 'active', updatedAt: entry.publishedAt };
-    const attributes = Object.keys(fields);
-    const updated = await this.table.update<CatalogEntry>(entryKey(entry.skuId), {
-      UpdateExpression: `SET ${attributes.map((a) => `#${a} = :${a}`).join(', ')}`,
-      ConditionExpression: 'attribute_not_exists(#revision) OR #revision <= :revision',
-      ExpressionAttributeNames: names(...attributes),
-      ExpressionAttributeValues: Object.fromEntries(attributes.map((a) => [`:${a}`, fields[a]])),
-    });
+    const updated = await this.table.update<CatalogEntry>(
+      entryKey(entry.skuId),
+      setFields(
+        { ...entry, status: 'active', updatedAt: entry.publishedAt },
+        { condition: 'attribute_not_exists(#revision) OR #revision <= :revision', names: names('revision'), values: { ':revision': entry.revision } },
+      ),
+    );
     return updated !== undefined;
   }
 

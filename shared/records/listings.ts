@@ -1,4 +1,4 @@
-import { names, type DynamoTable } from '../dynamo';
+import { names, setFields, type DynamoTable } from '../dynamo';
 import { recordsTable } from './table';
 
 /**
@@ -92,15 +92,14 @@ export class Listings {
 
   /** The listing's state; `revision` never moves backwards (a late old revision does not win). */
   async setStatus(listingId: string, change: { status: ListingStatus; revision: number; at: string; publishAt?: string; publishedAt?: string; sellerId?: string }): Promise<ListingRecord | undefined> {
-    const fields: Record<string, unknown> = { status: change.status, revision: change.revision, updatedAt: change.at };
-    for (const field of ['publishAt', 'publishedAt', 'sellerId'] as const) if (change[field] !== undefined) fields[field] = change[field];
-    const attributes = Object.keys(fields);
-    return this.table.update<ListingRecord>(listingKey(listingId), {
-      UpdateExpression: `SET ${attributes.map((a) => `#${a} = :${a}`).join(', ')}, listingId = :id`,
-      ConditionExpression: 'attribute_not_exists(#revision) OR #revision <= :revision',
-      ExpressionAttributeNames: names(...attributes),
-      ExpressionAttributeValues: { ...Object.fromEntries(attributes.map((a) => [`:${a}`, fields[a]])), ':id': listingId },
-    });
+    const { at, ...fields } = change;
+    return this.table.update<ListingRecord>(
+      listingKey(listingId),
+      setFields(
+        { ...fields, listingId, updatedAt: at },
+        { condition: 'attribute_not_exists(#revision) OR #revision <= :revision', names: names('revision'), values: { ':revision': change.revision } },
+      ),
+    );
   }
 
   async recordOutcome(listingId: string, revision: number, outcome: { outcome: 'rejected' | 'approved'; reasons: Reason[]; reviews: Review[] }): Promise<void> {

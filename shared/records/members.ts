@@ -1,5 +1,5 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoTable } from '../dynamo';
+import { setFields, type DynamoTable } from '../dynamo';
 import { recordsTable } from './table';
 
 /**
@@ -81,14 +81,8 @@ export class Members {
    * same tier change, and no profile is written from stale figures.
    */
   async saveProfile(profile: MemberProfile): Promise<boolean> {
-    const { memberId, purchases, ...fields } = profile;
-    const attributes = Object.keys(fields);
-    const updated = await this.table.update(profileKey(memberId), {
-      UpdateExpression: `SET memberId = :memberId, ${attributes.map((a) => `#${a} = :${a}`).join(', ')}`,
-      ConditionExpression: 'purchases = :purchases',
-      ExpressionAttributeNames: Object.fromEntries(attributes.map((a) => [`#${a}`, a])),
-      ExpressionAttributeValues: { ':memberId': memberId, ':purchases': purchases, ...Object.fromEntries(attributes.map((a) => [`:${a}`, (fields as Record<string, unknown>)[a]])) },
-    });
+    const { purchases, ...fields } = profile;
+    const updated = await this.table.update(profileKey(profile.memberId), setFields(fields, { condition: 'purchases = :purchases', values: { ':purchases': purchases } }));
     return updated !== undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { names, type DynamoTable } from '../dynamo';
+import { names, setFields, type DynamoTable } from '../dynamo';
 import { memberPartition } from './members';
 import { recordsTable } from './table';
 
@@ -96,13 +96,7 @@ export class OrderRecords {
 
   /** Records the order's fields where they are missing, so an early OrderDelivered is kept. */
   async recordPlaced(order: PlacedOrder): Promise<void> {
-    const values: Record<string, unknown> = { ...order, gsi1pk: memberPartition(order.memberId), gsi1sk: `ORDER#${order.placedAt}` };
-    const fields = Object.keys(values);
-    await this.table.update(orderKey(order.orderId), {
-      UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = if_not_exists(#f${i}, :v${i})`).join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(fields.map((field, i) => [`#f${i}`, field])),
-      ExpressionAttributeValues: Object.fromEntries(fields.map((field, i) => [`:v${i}`, values[field]])),
-    });
+    await this.table.update(orderKey(order.orderId), setFields({ ...order, gsi1pk: memberPartition(order.memberId), gsi1sk: `ORDER#${order.placedAt}` }, { ifMissing: true }));
   }
 
   async recordRouting(orderId: string, routing: unknown, status: string): Promise<void> {
