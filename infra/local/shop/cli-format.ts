@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import type { Measurement } from '../../../functions/listing-review/image';
+import type { CatalogEntryView } from '../../../functions/ops-api/schemas';
 import { formatYuan } from '../../../shared/money';
 import { isRole, ROLES } from '../../../shared/roles';
 
@@ -53,20 +55,8 @@ export interface WhoAmIShape {
   roles?: Array<{ role: string; description?: string }>;
 }
 
-export interface CatalogEntryShape {
-  skuId: string;
-  listingId: string;
-  revision: number;
-  title: string;
-  category: string;
-  priceFen: number;
-  fresh?: boolean;
-  customMade?: boolean;
-  status: string;
-  publishedAt: string;
-  updatedAt: string;
-  lastSoldAt?: string;
-}
+/** What `GET /skus/{skuId}` answers (the ops API's own schema). */
+export type CatalogEntryShape = CatalogEntryView;
 
 export interface ListingViewShape {
   listingId: string;
@@ -86,14 +76,7 @@ export interface ListingViewShape {
 }
 
 /** What `images put` measured of the uploaded file (the listing review's measurement). */
-export interface ImageMeasurementShape {
-  format: string;
-  width: number;
-  height: number;
-  background: string;
-  backgroundHex: string;
-  whiteBorderPercent: number;
-}
+export type ImageMeasurementShape = Measurement;
 
 // ---------------------------------------------------------------------------------------------
 // Durations and relative times
