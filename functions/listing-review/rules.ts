@@ -1,5 +1,5 @@
 import type { ListingSubmittedDetail, QualificationType } from '../../events/listing-submitted';
-import { DAY, HOUR, addMs } from '../../shared/clock';
+import { DAY } from '../../shared/clock';
 import { formatYuan } from '../../shared/money';
 import { findBannedWords, type BannedWords } from './banned-words';
 import type { Measurement } from './image';
@@ -389,25 +389,9 @@ export function catalogAttributes(listing: Pick<Listing, 'attributes'>): { fresh
   };
 }
 
-/** A people review (compliance, inventory) opened at `openedAt` is due then; after that it escalates. */
-export function reviewDueAt(openedAt: string | Date, policy: Pick<ListingReviewPolicy, 'reviewSlaHours'>): string {
-  return addMs(new Date(toMs(openedAt, 'openedAt')), policy.reviewSlaHours * HOUR);
-}
 
-/** A listing rejected at `rejectedAt` without a new revision by then ends as abandoned. */
-export function resubmissionDueAt(rejectedAt: string | Date, policy: Pick<ListingReviewPolicy, 'resubmissionWaitDays'>): string {
-  return addMs(new Date(toMs(rejectedAt, 'rejectedAt')), policy.resubmissionWaitDays * DAY);
-}
 
-/** When a SKU published at `publishedAt` is checked for sales (none by then: slow-moving). */
-export function slowMovingCheckAt(publishedAt: string | Date, policy: Pick<ListingReviewPolicy, 'slowMovingAfterDays'>): string {
-  return addMs(new Date(toMs(publishedAt, 'publishedAt')), policy.slowMovingAfterDays * DAY);
-}
 
-/** A slow-moving flag raised at `flaggedAt` not decided by then takes `slowMovingDefaultDecision`. */
-export function slowMovingDecisionDueAt(flaggedAt: string | Date, policy: Pick<ListingReviewPolicy, 'slowMovingDecisionDays'>): string {
-  return addMs(new Date(toMs(flaggedAt, 'flaggedAt')), policy.slowMovingDecisionDays * DAY);
-}
 
 /** A slow-moving discount is a whole percentage within the bounds, inclusive. */
 export function discountAllowed(percentOff: number, policy: Pick<ListingReviewPolicy, 'discountPercentMin' | 'discountPercentMax'>): boolean {

@@ -1,6 +1,7 @@
 import { DAY } from '../../shared/clock';
 import { percentOf, type Fen } from '../../shared/money';
 import type { ListingReviewPolicy } from './policy';
+import { discountAllowed } from './rules';
 
 // Pure slow-moving rules (business rules §1, 001 §一(三)): which published SKUs did not sell, and
 // what each decision does to the catalog.
@@ -39,7 +40,7 @@ export function catalogChange(decision: SlowMovingDecision, priceFen: Fen, polic
   switch (decision.outcome) {
     case 'discount': {
       const { percentOff } = decision.data;
-      if (!Number.isInteger(percentOff) || percentOff < policy.discountPercentMin || percentOff > policy.discountPercentMax) {
+      if (!discountAllowed(percentOff, policy)) {
         throw new RangeError(`percentOff must be a whole number from ${policy.discountPercentMin} to ${policy.discountPercentMax}, got ${percentOff}`);
       }
       return { action: 'reprice', priceFen: percentOf(priceFen, 100 - percentOff), percentOff };
