@@ -40,9 +40,6 @@ export class Coupons {
     return this.table.putOnce({ ...couponKey(memberId, cause), ...coupon });
   }
 
-  async get(memberId: string, cause: string): Promise<Coupon | undefined> {
-    return this.table.get<Coupon>(couponKey(memberId, cause));
-  }
 
   /** Every coupon the member was given, by cause. */
   async ofMember(memberId: string): Promise<MemberCoupon[]> {

@@ -75,9 +75,6 @@ export class Listings {
     });
   }
 
-  async revision(listingId: string, revision: number): Promise<RevisionRecord | undefined> {
-    return this.table.get<RevisionRecord>(revisionKey(listingId, revision));
-  }
 
   /** Keeps a submitted revision as the seller sent it; a redelivered event changes nothing. */
   async keepRevision(listing: { listingId: string; revision: number }, receivedAt: string): Promise<boolean> {
