@@ -389,10 +389,6 @@ export function catalogAttributes(listing: Pick<Listing, 'attributes'>): { fresh
   };
 }
 
-
-
-
-
 /** A slow-moving discount is a whole percentage within the bounds, inclusive. */
 export function discountAllowed(percentOff: number, policy: Pick<ListingReviewPolicy, 'discountPercentMin' | 'discountPercentMax'>): boolean {
   return Number.isInteger(percentOff) && percentOff >= policy.discountPercentMin && percentOff <= policy.discountPercentMax;

@@ -40,7 +40,6 @@ export class Coupons {
     return this.table.putOnce({ ...couponKey(memberId, cause), ...coupon });
   }
 
-
   /** Every coupon the member was given, by cause. */
   async ofMember(memberId: string): Promise<MemberCoupon[]> {
     const items = await this.table.queryAll<Coupon & { sk: string }>({

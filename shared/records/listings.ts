@@ -75,7 +75,6 @@ export class Listings {
     });
   }
 
-
   /** Keeps a submitted revision as the seller sent it; a redelivered event changes nothing. */
   async keepRevision(listing: { listingId: string; revision: number }, receivedAt: string): Promise<boolean> {
     return this.table.putOnce({ ...revisionKey(listing.listingId, listing.revision), listingId: listing.listingId, revision: listing.revision, receivedAt, listing });
