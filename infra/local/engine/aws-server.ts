@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { AwsServiceError } from './aws-error';
 import type { VirtualClock } from './clock';
+import { parseFaultSettings, type FaultInjector } from './faults';
 import { readBody } from './http-util';
 import { isS3Request, serveS3 } from './s3/http';
 import type { LocalS3 } from './s3/service';
@@ -16,6 +17,8 @@ export interface AwsServerOptions {
   /** S3, path-style: requests without X-Amz-Target whose signature names service s3 (see `s3/http.ts`). */
   s3?: LocalS3;
   clock: VirtualClock;
+  /** Injected faults: `/_local/faults` sets, shows and clears them; DynamoDB requests consult them. */
+  faults?: FaultInjector;
   log?: (line: string) => void;
 }
 
@@ -37,16 +40,21 @@ export function createAwsServer(options: AwsServerOptions): http.Server {
 
 async function handle(request: http.IncomingMessage, response: http.ServerResponse, options: AwsServerOptions) {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const local = url.pathname === '/_local/clock' || url.pathname === '/_local/health';
+  const local = url.pathname === '/_local/clock' || url.pathname === '/_local/health' || url.pathname === '/_local/faults';
   // S3 reads its own body (objects are larger than API requests) and keeps the raw path (keys may hold `..`).
   if (!local && isS3Request(request, options.s3)) return serveS3(request, response, options.s3, options.log);
   const body = await readBody(request);
   if (url.pathname === '/_local/clock') return clockRoute(request.method ?? 'GET', body, response, options.clock);
   if (url.pathname === '/_local/health') return sendJson(response, 200, { ok: true, now: options.clock.nowIso() });
+  if (url.pathname === '/_local/faults' && options.faults) return faultsRoute(request.method ?? 'GET', body, response, options.faults);
 
   const target = String(request.headers['x-amz-target'] ?? '');
   const [prefix, action] = target.split('.');
-  if (prefix === DYNAMODB_PREFIX) return proxy(request, body, response, options.dynamoDbEndpoint);
+  if (prefix === DYNAMODB_PREFIX) {
+    const throttle = options.faults?.dynamodb();
+    if (throttle) return sendAwsError(response, 'application/x-amz-json-1.0', new AwsServiceError(throttle.type, throttle.message, 400));
+    return proxy(request, body, response, options.dynamoDbEndpoint);
+  }
   const contentType = String(request.headers['content-type'] ?? 'application/x-amz-json-1.1');
   const service = options.services[prefix];
   const operation = service?.[action];
@@ -84,6 +92,25 @@ async function clockRoute(method: string, body: Buffer, response: http.ServerRes
   }
   const now = await clock.advance(advanceSeconds);
   sendJson(response, 200, { now, advancedSeconds: advanceSeconds });
+}
+
+function faultsRoute(method: string, body: Buffer, response: http.ServerResponse, faults: FaultInjector) {
+  if (method === 'GET') return sendJson(response, 200, faults.status());
+  if (method === 'DELETE') {
+    faults.clear();
+    return sendJson(response, 200, faults.status());
+  }
+  if (method !== 'POST') return sendJson(response, 405, { message: 'use GET, POST or DELETE' });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    return sendJson(response, 400, { message: 'body must be JSON', errors: [{ field: '(body)', message: 'must be a JSON object' }] });
+  }
+  const { settings, errors } = parseFaultSettings(parsed);
+  if (!settings) return sendJson(response, 400, { message: `invalid faults: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors });
+  faults.set(settings);
+  sendJson(response, 200, faults.status());
 }
 
 async function proxy(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse, endpoint: string) {

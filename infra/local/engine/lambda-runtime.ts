@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { AwsServiceError } from './aws-error';
 import type { VirtualClock } from './clock';
+import type { FaultInjector } from './faults';
 import { divertFunctionOutput } from './function-output';
 import type { LocalFunction } from './model';
 import { FunctionError } from './stepfunctions/integrations';
@@ -30,6 +31,8 @@ export interface LambdaRuntimeOptions {
   functionOutput?: (text: string) => void;
   /** Wait between asynchronous retries; AWS waits 1 and 2 minutes, locally it is short. */
   asyncRetryDelayMs?: number;
+  /** Injected faults (`/_local/faults`): consulted once per invocation. */
+  faults?: FaultInjector;
 }
 
 /**
@@ -109,6 +112,17 @@ export class LocalLambdas {
   }
 
   private async run(fn: LocalFunction, event: unknown): Promise<unknown> {
+    const fault = this.options.faults?.lambda();
+    if (fault === 'error') throw new FunctionError('TransientError', `injected fault: ${fn.functionName} failed before running`);
+    if (fault === 'timeout') {
+      // As a real timeout: the handler's effects may have happened, the caller only hears the timeout.
+      await this.invokeHandler(fn, event).catch(() => undefined);
+      throw new FunctionError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds (injected fault)`);
+    }
+    return this.invokeHandler(fn, event);
+  }
+
+  private async invokeHandler(fn: LocalFunction, event: unknown): Promise<unknown> {
     const env = this.environmentOf(fn);
     const handler = await this.environment.run(env, () => this.load(fn));
     const deadline = Date.now() + fn.timeoutSeconds * 1000;

@@ -10,6 +10,7 @@ import { createAwsServer } from './aws-server';
 import { VirtualClock } from './clock';
 import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalEventBridge } from './eventbridge/bus';
+import { FaultInjector } from './faults';
 import { LocalLambdas } from './lambda-runtime';
 import type { LocalModel } from './model';
 import { LocalS3 } from './s3/service';
@@ -51,6 +52,8 @@ export interface Platform {
   sqs: LocalSqs;
   s3: LocalS3;
   lambdas: LocalLambdas;
+  /** Injected faults (also `/_local/faults` on the AWS endpoint). */
+  faults: FaultInjector;
   /** Milliseconds from the call to accepting requests. */
   startupMs: number;
   stop(): Promise<void>;
@@ -91,6 +94,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       app.installClock(undefined);
     });
 
+    const faults = new FaultInjector();
     const services: { current?: Record<string, Record<string, unknown>>; dynamo?: DynamoDbLocal; s3?: LocalS3 } = {};
     const awsServer = createAwsServer({
       services: new Proxy({}, { get: (_, name: string) => services.current?.[name] }),
@@ -101,6 +105,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         return services.s3;
       },
       clock,
+      faults,
       log,
     });
     const awsPort = await listen(awsServer, options.awsPort ?? 4566, app.portVariables.aws);
@@ -133,6 +138,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
       log,
       functionOutput: options.functionOutput,
+      faults,
     });
     cleanup.push(() => lambdas.dispose());
     app.installEnvSource(() => lambdas.invocationEnvironment() ?? process.env);
@@ -185,7 +191,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const connection: ConnectionFile = { awsEndpoint, apiEndpoint, issuer: app.tokenIssuer, audience, keyFile };
     writeFileSync(path.join(stateDir, 'connection.json'), `${JSON.stringify(connection, null, 2)}\n`);
 
-    const platform: Platform = { awsEndpoint, apiEndpoint, model, clock, issuer, stepFunctions, eventBridge, sqs, s3, lambdas, startupMs: 0, stop };
+    const platform: Platform = { awsEndpoint, apiEndpoint, model, clock, issuer, stepFunctions, eventBridge, sqs, s3, lambdas, faults, startupMs: 0, stop };
     if (app.seed) {
       log('seeding the app\'s starting data');
       await app.seed(platform);
@@ -198,7 +204,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   }
 }
 
+/**
+ * Idle keep-alive connections are kept this long, as AWS endpoints keep them (minutes, not Node's
+ * 5 s default): SDK clients and browsers that reuse a connection idle for longer than 5 s would
+ * otherwise race the server's close and see ECONNRESET / "socket hang up".
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 function listen(server: http.Server, port: number, variable: string): Promise<number> {
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Must exceed the keep-alive timeout, or a request arriving on an old connection can be cut off.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is in use: stop what uses it, or set ${variable} to another port (0 picks a free one)`) : error);

@@ -67,6 +67,33 @@ export class ExecutionHistory {
     });
   }
 
+  /** A redrive: the history goes on after this event, from the state the execution did not finish. */
+  executionRedriven(redriveCount: number): void {
+    this.entered.clear();
+    this.waiting.clear();
+    this.add('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount } });
+  }
+
+  /**
+   * The last of the given (top-level) states that was entered and never exited, with the input
+   * it was entered with: where a redrive resumes. Undefined when every entered state exited.
+   */
+  unfinishedState(stateNames: ReadonlySet<string>): { name: string; input: unknown } | undefined {
+    const open = new Map<string, HistoryEvent>();
+    let last: string | undefined;
+    for (const event of this.list) {
+      const entered = event.stateEnteredEventDetails as { name: string } | undefined;
+      const exited = event.stateExitedEventDetails as { name: string } | undefined;
+      if (entered && stateNames.has(entered.name)) {
+        open.set(entered.name, event);
+        last = entered.name;
+      } else if (exited && stateNames.has(exited.name)) open.delete(exited.name);
+    }
+    if (!last || !open.has(last)) return undefined;
+    const details = open.get(last)!.stateEnteredEventDetails as { input: string };
+    return { name: last, input: JSON.parse(details.input) };
+  }
+
   executionClosed(status: string, details: { output?: string; error?: string; cause?: string }): void {
     const type = { SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', TIMED_OUT: 'ExecutionTimedOut', ABORTED: 'ExecutionAborted' }[status]!;
     const key = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;

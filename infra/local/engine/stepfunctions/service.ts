@@ -14,6 +14,8 @@ interface Machine {
   prepared: LocalDefinition;
   engine: StateMachine;
   retryOverrides: Record<string, number>;
+  /** Engines that start at a given top-level state, for redrives; built on first use. */
+  redriveEngines: Map<string, StateMachine>;
 }
 
 interface Execution {
@@ -35,6 +37,10 @@ interface Execution {
   closed: Promise<void>;
   /** The engine's event stream has been read to its end. */
   eventsDrained: Promise<void>;
+  redriveCount: number;
+  redriveDate?: number;
+  /** Client tokens of redrives made, so a retried RedriveExecution is not a second redrive. */
+  redriveTokens: Set<string>;
 }
 
 interface PendingTask {
@@ -51,6 +57,10 @@ const FINISHED = Symbol('finished');
 const LOCAL_RETRY_INTERVAL_MS = 10;
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 const MAX_INPUT_BYTES = 256 * 1024;
+/** AWS: an execution can be redriven within 14 days of its stop, at most 1,000 times. */
+const REDRIVE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+const MAX_REDRIVES = 1000;
+const REDRIVABLE: ReadonlySet<Status> = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
 /**
  * Step Functions, locally: the API (StartExecution ... ListStateMachines) over definitions run by
@@ -72,7 +82,7 @@ export class LocalStepFunctions {
       const prepared = prepareDefinition(model.definition);
       const engine = new StateMachine(prepared.definition as never, { validationOptions: { checkArn: false } });
       const retryOverrides = Object.fromEntries(retryingStates(prepared.definition).map((name) => [name, LOCAL_RETRY_INTERVAL_MS]));
-      this.machines.set(model.arn, { model, prepared, engine, retryOverrides });
+      this.machines.set(model.arn, { model, prepared, engine, retryOverrides, redriveEngines: new Map() });
     }
   }
 
@@ -102,17 +112,46 @@ export class LocalStepFunctions {
   }
 
   async DescribeExecution({ executionArn }: { executionArn: string }) {
-    return describe(this.execution(executionArn));
+    return describe(this.execution(executionArn), this.clock.now());
   }
 
-  async ListExecutions(request: { stateMachineArn: string; statusFilter?: Status; maxResults?: number; nextToken?: string }) {
+  async ListExecutions(request: { stateMachineArn: string; statusFilter?: Status; redriveFilter?: 'REDRIVEN' | 'NOT_REDRIVEN'; maxResults?: number; nextToken?: string }) {
     this.machine(request.stateMachineArn);
+    const redriven = (e: Execution) => !request.redriveFilter || (request.redriveFilter === 'REDRIVEN') === e.redriveCount > 0;
     const all = [...this.executions.values()]
-      .filter((e) => e.machine.model.arn === request.stateMachineArn && (!request.statusFilter || e.status === request.statusFilter))
+      .filter((e) => e.machine.model.arn === request.stateMachineArn && (!request.statusFilter || e.status === request.statusFilter) && redriven(e))
       .sort((a, b) => b.startDate - a.startDate)
       .map(summary);
     const { items, nextToken } = page(all, request.maxResults, request.nextToken);
     return { executions: items, nextToken };
+  }
+
+  /**
+   * Resumes a FAILED, TIMED_OUT or ABORTED execution from the state it did not finish, with that
+   * state's input, as AWS does: steps that succeeded are not run again, the execution keeps its
+   * ARN and start date, and its history goes on with an `ExecutionRedriven` event. A failure
+   * inside a Parallel or Map reruns that whole top-level state (AWS reruns only the unsuccessful
+   * branches or iterations).
+   */
+  async RedriveExecution({ executionArn, clientToken }: { executionArn: string; clientToken?: string }) {
+    const execution = this.execution(executionArn);
+    if (clientToken !== undefined && execution.redriveTokens.has(clientToken)) return { redriveDate: seconds(execution.redriveDate!) };
+    const refusal = redriveRefusal(execution, this.clock.now());
+    if (refusal) throw new AwsServiceError('ExecutionNotRedrivable', refusal);
+    // The history must hold the last state events before it can say where to resume.
+    await Promise.race([execution.eventsDrained, new Promise((resolve) => setTimeout(resolve, 200))]);
+    const topLevel = new Set(Object.keys(execution.machine.prepared.definition.States ?? {}));
+    const resumeAt = execution.history.unfinishedState(topLevel);
+    const engine = resumeAt ? this.redriveEngine(execution.machine, resumeAt.name) : execution.machine.engine;
+    const input = resumeAt ? resumeAt.input : JSON.parse(execution.input);
+    if (clientToken !== undefined) execution.redriveTokens.add(clientToken);
+    execution.redriveCount++;
+    execution.redriveDate = this.clock.now();
+    Object.assign(execution, { status: 'RUNNING', stopDate: undefined, output: undefined, error: undefined, cause: undefined });
+    execution.history.executionRedriven(execution.redriveCount);
+    this.launch(execution, engine, input);
+    this.log(`execution ${execution.name} of ${execution.machine.model.name}: redriven from ${resumeAt?.name ?? 'the start'}`);
+    return { redriveDate: seconds(execution.redriveDate) };
   }
 
   async GetExecutionHistory(request: { executionArn: string; maxResults?: number; reverseOrder?: boolean; nextToken?: string; includeExecutionData?: boolean }) {
@@ -183,7 +222,7 @@ export class LocalStepFunctions {
   async executionResult(executionArn: string) {
     const execution = this.execution(executionArn);
     await execution.closed;
-    return describe(execution);
+    return describe(execution, this.clock.now());
   }
 
   /** Ends every running execution (the platform is stopping). */
@@ -204,8 +243,6 @@ export class LocalStepFunctions {
   private readonly startedAt = Date.now();
 
   private run(machine: Machine, arn: string, name: string, input: string, parsedInput: unknown): Execution {
-    const controller = new AbortController();
-    let markClosed!: () => void;
     const execution: Execution = {
       arn,
       name,
@@ -214,19 +251,42 @@ export class LocalStepFunctions {
       status: 'RUNNING',
       startDate: this.clock.now(),
       history: new ExecutionHistory(() => this.clock.now()),
-      controller,
+      controller: new AbortController(),
       abortEngine: () => undefined,
       eventsDrained: Promise.resolve(),
       tokenPlaceholder: `local-task-token-${randomBytes(8).toString('hex')}`,
-      closed: new Promise<void>((resolve) => (markClosed = resolve)),
+      closed: Promise.resolve(),
+      redriveCount: 0,
+      redriveTokens: new Set(),
     };
     this.executions.set(arn, execution);
     execution.history.executionStarted(input, machine.model);
+    this.launch(execution, machine.engine, parsedInput);
+    return execution;
+  }
+
+  /** A copy of the machine's definition that starts at `stateName` (validated once already, whole). */
+  private redriveEngine(machine: Machine, stateName: string): StateMachine {
+    let engine = machine.redriveEngines.get(stateName);
+    if (!engine) {
+      engine = new StateMachine({ ...machine.prepared.definition, StartAt: stateName } as never, { validationOptions: { checkArn: false, noValidate: true } });
+      machine.redriveEngines.set(stateName, engine);
+    }
+    return engine;
+  }
+
+  /** Runs (or, for a redrive, runs again) an execution on an engine from the given input. */
+  private launch(execution: Execution, engine: StateMachine, parsedInput: unknown): void {
+    const { machine, arn, name } = execution;
+    const controller = new AbortController();
+    execution.controller = controller;
+    let markClosed!: () => void;
+    execution.closed = new Promise<void>((resolve) => (markClosed = resolve));
 
     const handlers = Object.fromEntries(
       [...machine.prepared.tasks.values()].map((spec) => [spec.stateName, (taskInput: unknown) => this.runTask(execution, spec, taskInput)]),
     );
-    const run = machine.engine.run(parsedInput as never, {
+    const run = engine.run(parsedInput as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: machine.retryOverrides },
       context: {
         Execution: { Id: arn, Name: name, RoleArn: `arn:aws:iam::000000000000:role/${machine.model.name}`, StartTime: new Date(execution.startDate).toISOString() },
@@ -258,7 +318,6 @@ export class LocalStepFunctions {
         this.close(execution, 'FAILED', { error: cause.name, cause: cause.message });
       })
       .finally(markClosed);
-    return execution;
   }
 
   private close(execution: Execution, status: Exclude<Status, 'RUNNING'>, details: { output?: string; error?: string; cause?: string }) {
@@ -433,10 +492,31 @@ function summary(e: Execution) {
     status: e.status,
     startDate: seconds(e.startDate),
     ...(e.stopDate !== undefined ? { stopDate: seconds(e.stopDate) } : {}),
+    redriveCount: e.redriveCount,
+    ...(e.redriveDate !== undefined ? { redriveDate: seconds(e.redriveDate) } : {}),
   };
 }
 
-function describe(e: Execution) {
+/** Why AWS would refuse to redrive this execution now; undefined when it may. */
+function redriveRefusal(e: Execution, now: number): string | undefined {
+  if (e.machine.model.type === 'EXPRESS') return 'Redrive is not supported for EXPRESS state machines';
+  if (!REDRIVABLE.has(e.status)) return `Execution is ${e.status} and cannot be redriven`;
+  if (now - e.stopDate! > REDRIVE_WINDOW_MS) return 'Execution can not be redriven after 14 days of its stop';
+  if (e.redriveCount >= MAX_REDRIVES) return `Execution has been redriven ${MAX_REDRIVES} times`;
+  return undefined;
+}
+
+function redriveFields(e: Execution, now: number) {
+  const refusal = redriveRefusal(e, now);
+  return {
+    redriveCount: e.redriveCount,
+    ...(e.redriveDate !== undefined ? { redriveDate: seconds(e.redriveDate) } : {}),
+    redriveStatus: refusal ? 'NOT_REDRIVABLE' : 'REDRIVABLE',
+    ...(refusal ? { redriveStatusReason: refusal } : {}),
+  };
+}
+
+function describe(e: Execution, now: number) {
   return {
     ...summary(e),
     input: e.input,
@@ -444,7 +524,7 @@ function describe(e: Execution) {
     ...(e.output !== undefined ? { output: e.output, outputDetails: { included: true } } : {}),
     ...(e.error !== undefined ? { error: e.error } : {}),
     ...(e.cause !== undefined ? { cause: e.cause } : {}),
-    redriveCount: 0,
+    ...redriveFields(e, now),
   };
 }
 
