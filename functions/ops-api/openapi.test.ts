@@ -23,6 +23,11 @@ const CONTRACT_ROUTES = [
   'GET /skus/{skuId}',
   'GET /members/{memberId}',
   'GET /me',
+  'GET /flows',
+  'POST /flows/{flow}/{businessKey}/redrive',
+  'POST /flows/{flow}/redrive',
+  'GET /quarantine',
+  'POST /quarantine/{id}/replay',
 ];
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -3,6 +3,18 @@ import { ROLE_DESCRIPTIONS, ROLES } from '../../shared/roles';
 import packageJson from '../../package.json' with { type: 'json' };
 import {
   AllowedOutcome,
+  BulkRedriveBody,
+  BulkRedriveResponse,
+  FlowInstance,
+  ListFlowsQuery,
+  ListFlowsResponse,
+  ListQuarantineQuery,
+  ListQuarantineResponse,
+  QuarantinedEvent,
+  RedrivableStatus,
+  RedriveResult,
+  ReplayBody,
+  ReplayResponse,
   CatalogEntryView,
   CompleteTaskBody,
   ErrorResponse,
@@ -48,6 +60,14 @@ const REPORTS: Record<string, { id: string; summary: string }> = {
 /** Response shapes, converted together so they refer to each other by `$ref` (output types). */
 const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   AllowedOutcome,
+  BulkRedriveResponse,
+  FlowInstance,
+  ListFlowsResponse,
+  ListQuarantineResponse,
+  QuarantinedEvent,
+  RedrivableStatus,
+  RedriveResult,
+  ReplayResponse,
   CatalogEntryView,
   ErrorResponse,
   FlowStatus,
@@ -67,7 +87,7 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
 };
 
 /** Request bodies: what a client may send (input types, unknown keys allowed and ignored). */
-const REQUEST_SCHEMAS: Record<string, z.ZodType> = { CompleteTaskBody, ReleaseTaskBody };
+const REQUEST_SCHEMAS: Record<string, z.ZodType> = { BulkRedriveBody, CompleteTaskBody, ReleaseTaskBody, ReplayBody };
 
 type JsonSchema = Record<string, unknown>;
 
@@ -250,6 +270,7 @@ function paths(): Record<string, JsonSchema> {
         errors: [401, 403, 404],
       }),
     },
+    ...recoveryPaths(),
     ...reportPaths,
     ...lookup('/listings/{listingId}', 'the listing', {
       operationId: 'getListing',
@@ -279,6 +300,83 @@ function paths(): Record<string, JsonSchema> {
         summary: 'The caller and the roles the token carries',
         ok: { id: 'MeResponse', description: 'the caller' },
         errors: [401],
+      }),
+    },
+  };
+}
+
+const flowParameter = { name: 'flow', in: 'path', required: true, description: 'flow name', schema: { type: 'string', enum: [...FLOW_NAMES] } };
+
+/** Flow instances by status and their redrive; quarantined events and their replay. */
+function recoveryPaths(): Record<string, JsonSchema> {
+  return {
+    '/flows': {
+      get: operation({
+        operationId: 'listFlows',
+        tag: 'recovery',
+        summary: 'Flow instances by status, with the step they are in or stopped at, and the error',
+        description:
+          'Any ops role. `since` matches a stopped instance by its stop and a running one by its start. Paged: a page may hold fewer than `limit` ' +
+          'items while `nextToken` still leads on. EXPRESS flows keep no execution list: they are named under `skipped`, with why.',
+        parameters: queryParameters(ListFlowsQuery, {
+          flow: 'only this flow (all flows when absent)',
+          status: 'only instances in this status',
+          since: 'ISO-8601 time',
+          limit: 'page size (1–100)',
+          nextToken: 'from the previous page',
+        }),
+        ok: { id: 'ListFlowsResponse', description: 'one page of flow instances' },
+        errors: [400, 401, 403, 404],
+      }),
+    },
+    '/flows/{flow}/{businessKey}/redrive': {
+      parameters: [flowParameter, { name: 'businessKey', in: 'path', required: true, description: "the flow's business key", schema: { type: 'string', minLength: 1 } }],
+      post: operation({
+        operationId: 'redriveFlow',
+        tag: 'recovery',
+        summary: 'Resume a FAILED, TIMED_OUT or ABORTED instance from the step it did not finish (Step Functions RedriveExecution)',
+        description:
+          'Role ops-lead; audited. Steps that succeeded are not run again. 409 with the reason when the instance may not be redriven ' +
+          '(running, succeeded, stopped more than 14 days ago); 400 for an EXPRESS flow, which Step Functions cannot redrive.',
+        ok: { id: 'RedriveResult', description: 'the instance, redriven' },
+        errors: [400, 401, 403, 404, 409],
+      }),
+    },
+    '/flows/{flow}/redrive': {
+      parameters: [flowParameter],
+      post: operation({
+        operationId: 'redriveFlows',
+        tag: 'recovery',
+        summary: 'Redrive every instance of a flow in a status (stopped since a time), or say which it would (dryRun)',
+        description: 'Role ops-lead; audited. Up to 100 instances per call: `more` is true when more matched; call again.',
+        body: { id: 'BulkRedriveBody', required: true },
+        ok: { id: 'BulkRedriveResponse', description: 'the count and the result of each instance' },
+        errors: [400, 401, 403, 404],
+      }),
+    },
+    '/quarantine': {
+      get: operation({
+        operationId: 'listQuarantine',
+        tag: 'recovery',
+        summary: 'Events quarantined on a day: reason, field errors, time received, the detail with personal data masked',
+        description: 'Role ops-lead. `day` is a UTC day, today when absent.',
+        parameters: queryParameters(ListQuarantineQuery, { day: 'YYYY-MM-DD (UTC)', detailType: 'only events of this detail-type' }),
+        ok: { id: 'ListQuarantineResponse', description: "the day's quarantined events" },
+        errors: [400, 401, 403],
+      }),
+    },
+    '/quarantine/{id}/replay': {
+      parameters: [{ name: 'id', in: 'path', required: true, description: 'the quarantined event id', schema: { type: 'string', minLength: 1 } }],
+      post: operation({
+        operationId: 'replayQuarantined',
+        tag: 'recovery',
+        summary: 'Put a quarantined event back on the bus, as stored or with a corrected detail, once',
+        description:
+          'Role ops-lead; audited. The detail is checked against its contract first: still invalid → 400 naming each field. ' +
+          'A second replay of the same event → 409.',
+        body: { id: 'ReplayBody', required: false },
+        ok: { id: 'ReplayResponse', description: 'the event, back on the bus' },
+        errors: [400, 401, 403, 404, 409],
       }),
     },
   };

@@ -6,6 +6,8 @@ export const opsEnv = defineEnv(
     TASKS_TABLE: z.string().min(1),
     RECORDS_TABLE: z.string().min(1),
     QUARANTINE_TABLE: z.string().min(1),
+    /** The bus quarantine replays put events back on (the recovery routes only). */
+    EVENT_BUS_NAME: z.string().min(1).optional(),
     /** `{"refund": "arn:aws:states:…"}`: the flows the API answers for. */
     FLOW_STATE_MACHINES: z
       .string()

@@ -153,6 +153,99 @@ export const MemberView = z.object({
   lastRecallAt: z.string().optional(),
 });
 
+// ---- recovery: flow instances by status, redrive, quarantine replay ----------------------------
+
+/** The statuses AWS may redrive from. */
+export const RedrivableStatus = z.enum(['FAILED', 'TIMED_OUT', 'ABORTED'], { error: 'status must be FAILED, TIMED_OUT or ABORTED' });
+
+const isoTime = (field: string) =>
+  z.string().refine((value) => !Number.isNaN(Date.parse(value)), `${field} must be an ISO-8601 time, e.g. 2026-11-23T00:00:00Z`);
+
+export const ListFlowsQuery = z.object({
+  flow: z.string().min(1).optional(),
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'], { error: 'status must be RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED' }).optional(),
+  since: isoTime('since').optional(),
+  limit: z.coerce.number().int().min(1, 'limit must be at least 1').max(100, 'limit must be at most 100').optional(),
+  nextToken: z.string().min(1).optional(),
+});
+
+export const FlowInstance = z.object({
+  flow: z.string(),
+  businessKey: z.string().describe('the execution name: the business key'),
+  status: FlowStatus,
+  startedAt: z.string(),
+  stoppedAt: z.string().optional(),
+  step: z.string().optional().describe('the step it is in (RUNNING) or did not finish (FAILED, TIMED_OUT, ABORTED)'),
+  error: z.string().optional(),
+  cause: z.string().optional(),
+  redriveCount: z.number().int(),
+  redrivable: z.boolean(),
+  notRedrivableReason: z.string().optional(),
+});
+
+export const ListFlowsResponse = z.object({
+  items: z.array(FlowInstance),
+  nextToken: z.string().optional(),
+  skipped: z.array(z.object({ flow: z.string(), reason: z.string() })).optional().describe('flows that cannot be listed (EXPRESS state machines)'),
+});
+
+export const RedriveResult = z.object({
+  flow: z.string(),
+  businessKey: z.string(),
+  result: z.enum(['redriven', 'would-redrive', 'not-redrivable', 'failed']),
+  fromStep: z.string().optional().describe('the step the redrive resumes at'),
+  redriveCount: z.number().int().optional(),
+  reason: z.string().optional(),
+});
+
+export const BulkRedriveBody = z.object({
+  status: RedrivableStatus,
+  since: isoTime('since').optional().describe('only instances that stopped at or after this time'),
+  dryRun: z.boolean({ error: 'dryRun must be true or false' }).optional(),
+});
+
+export const BulkRedriveResponse = z.object({
+  flow: z.string(),
+  status: RedrivableStatus,
+  since: z.string().optional(),
+  dryRun: z.boolean(),
+  matched: z.number().int(),
+  redriven: z.number().int(),
+  notRedrivable: z.number().int(),
+  failed: z.number().int(),
+  more: z.boolean().describe('more instances match than one call handles: call again'),
+  results: z.array(RedriveResult),
+});
+
+export const ListQuarantineQuery = z.object({
+  day: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'day must be YYYY-MM-DD')
+    .optional(),
+  detailType: z.string().min(1).optional(),
+});
+
+export const QuarantinedEvent = z.object({
+  id: z.string(),
+  source: z.string(),
+  detailType: z.string(),
+  flow: z.string(),
+  reason: z.string(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })),
+  receivedAt: z.string(),
+  detail: z.unknown().describe('the detail as received, personal data masked'),
+  replayedAt: z.string().optional(),
+  replayedBy: z.string().optional(),
+});
+
+export const ListQuarantineResponse = z.object({ day: z.string(), items: z.array(QuarantinedEvent) });
+
+export const ReplayBody = z.object({
+  detail: z.record(z.string(), z.unknown(), { error: 'detail must be an object' }).optional().describe('a corrected detail; the stored one when absent'),
+});
+
+export const ReplayResponse = z.object({ id: z.string(), replayedAt: z.string(), eventId: z.string().describe('the id the bus gave the replayed event') });
+
 export const ErrorResponse = z.object({
   message: z.string(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
@@ -164,3 +257,6 @@ export type FlowView = z.infer<typeof FlowView>;
 export type ListingView = z.infer<typeof ListingView>;
 export type MemberView = z.infer<typeof MemberView>;
 export type CatalogEntryView = z.infer<typeof CatalogEntryView>;
+export type FlowInstance = z.infer<typeof FlowInstance>;
+export type RedriveResult = z.infer<typeof RedriveResult>;
+export type QuarantinedEvent = z.infer<typeof QuarantinedEvent>;

@@ -26,6 +26,7 @@ export function defineShopApp(app: App, { stage, flows, checks = true }: ShopApp
   const api = new ApiStack(app, `${prefix}-Api`, {
     stage,
     tables: data,
+    bus: bus.bus,
     stateMachineNames: new Map([...(workflows?.stateMachines ?? [])].map(([flow, machine]) => [flow, machine.name])),
   });
   if (checks) {

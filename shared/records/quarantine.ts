@@ -9,6 +9,8 @@ import type { FieldError } from '../validation';
  *
  * Items: `id` = the event id, so a redelivered bad event is one entry, not two. Index `byDay`:
  * `day` (`YYYY-MM-DD`, UTC) / `receivedAt` (the events quarantined on a day, in order).
+ * A replay sets `replayedAt`, `replayedBy` (once: conditional on `replayedAt` being absent) and then
+ * `replayEventId`; a replay whose PutEvents failed takes its mark back.
  */
 
 export interface QuarantineEntry {
@@ -22,6 +24,11 @@ export interface QuarantineEntry {
   errors: FieldError[];
   /** The whole event as received, JSON. */
   event: string;
+  /** Set once, by the replay that put it back on the bus (a second replay is refused). */
+  replayedAt?: string;
+  replayedBy?: string;
+  /** The id the bus gave the replayed event. */
+  replayEventId?: string;
 }
 
 const BY_DAY = 'byDay';
@@ -33,6 +40,33 @@ export class Quarantine {
   /** Keeps the event; false when it was kept before (a redelivery). */
   async keep(entry: Omit<QuarantineEntry, 'day'>): Promise<boolean> {
     return this.table.putOnce({ ...entry, day: entry.receivedAt.slice(0, 10) });
+  }
+
+  async get(id: string): Promise<QuarantineEntry | undefined> {
+    return this.table.get<QuarantineEntry>({ id });
+  }
+
+  /** Marks the entry replayed; false when it was replayed before (or is being replayed now). */
+  async markReplayed(id: string, by: string, at: string): Promise<boolean> {
+    const updated = await this.table.update(
+      { id },
+      {
+        UpdateExpression: 'SET replayedAt = :at, replayedBy = :by',
+        ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(replayedAt)',
+        ExpressionAttributeValues: { ':at': at, ':by': by },
+      },
+    );
+    return updated !== undefined;
+  }
+
+  /** Records the bus's id for the replayed event. */
+  async replayed(id: string, at: string, eventId: string): Promise<void> {
+    await this.table.update({ id }, { UpdateExpression: 'SET replayEventId = :event', ConditionExpression: 'replayedAt = :at', ExpressionAttributeValues: { ':at': at, ':event': eventId } });
+  }
+
+  /** Takes back this replay's mark (its PutEvents failed), so the event can be replayed again. */
+  async unmarkReplayed(id: string, at: string): Promise<void> {
+    await this.table.update({ id }, { UpdateExpression: 'REMOVE replayedAt, replayedBy', ConditionExpression: 'replayedAt = :at', ExpressionAttributeValues: { ':at': at } });
   }
 
   /** The events quarantined on one UTC day (`YYYY-MM-DD`). */

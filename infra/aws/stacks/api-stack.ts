@@ -1,4 +1,5 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ArnFormat, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -12,6 +13,8 @@ export interface ApiStackProps extends StackProps {
   tables: { tasks: ITable; records: ITable; quarantine: ITable };
   /** The flows the API answers for: flow name → state machine name. */
   stateMachineNames: Map<string, string>;
+  /** The bus quarantine replays put events back on. */
+  bus?: IEventBus;
 }
 
 /** The ops API and its handlers: the human-task inbox, flow lookups, reports. */
@@ -76,7 +79,49 @@ export class ApiStack extends Stack {
     this.opsApi.addRoute('GET /listings/{listingId}', catalog);
     this.opsApi.addRoute('GET /skus/{skuId}', catalog);
 
+    this.addRecoveryRoutes(props, machines, arn, flowArns);
+
     const members = handler('MembersApi', 'functions/ops-api/members/handler.ts', 'GET /members/{memberId}: tier, 12-month figures, coupons');
     this.opsApi.addRoute('GET /members/{memberId}', members);
+  }
+
+  /** Flow instances by status and their redrive; quarantined events and their replay (ops-lead, audited). */
+  private addRecoveryRoutes(
+    props: ApiStackProps,
+    machines: Array<[string, string]>,
+    arn: (resource: string, resourceName: string) => string,
+    flowArns: string,
+  ): void {
+    const recovery = new WorkflowFunction(this, 'RecoveryApi', {
+      entry: repoPath('functions/ops-api/recovery/handler.ts'),
+      description: 'GET /flows, redrive, GET /quarantine, replay: recovery for ops, audited',
+      environment: { FLOW_STATE_MACHINES: flowArns },
+      // A bulk redrive handles up to 100 instances; API Gateway answers within 30 s.
+      timeout: Duration.seconds(29),
+    })
+      .bindTable('TASKS_TABLE', props.tables.tasks, 'read')
+      .bindTable('RECORDS_TABLE', props.tables.records)
+      .bindTable('QUARANTINE_TABLE', props.tables.quarantine);
+    if (props.bus) recovery.bindEventBus('EVENT_BUS_NAME', props.bus);
+    if (machines.length > 0) {
+      recovery.addToRolePolicy(
+        new PolicyStatement({ actions: ['states:ListExecutions', 'states:DescribeStateMachine'], resources: machines.map(([, name]) => arn('stateMachine', name)) }),
+      );
+      recovery.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:RedriveExecution'],
+          resources: machines.map(([, name]) => arn('execution', `${name}:*`)),
+        }),
+      );
+      for (const [, name] of machines) {
+        Validations.of(recovery).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
+          reason: 'Lists and redrives the executions of one flow; execution ARNs are only known as the machine name plus the execution name.',
+        });
+      }
+    }
+    for (const route of ['GET /flows', 'POST /flows/{flow}/{businessKey}/redrive', 'POST /flows/{flow}/redrive', 'GET /quarantine', 'POST /quarantine/{id}/replay'] as const) {
+      this.opsApi.addRoute(route, recovery);
+    }
   }
 }

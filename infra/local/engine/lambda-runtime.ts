@@ -71,10 +71,13 @@ export class LocalLambdas {
     return fn;
   }
 
-  /** RequestResponse invocation: the handler's result, or a FunctionError. */
-  async invoke(nameOrArn: string, payload: unknown): Promise<unknown> {
+  /**
+   * RequestResponse invocation: the handler's result, or a FunctionError. `faults: false` exempts
+   * it from injected faults (the HTTP API's routes, so ops can recover while faults are on).
+   */
+  async invoke(nameOrArn: string, payload: unknown, options: { faults?: boolean } = {}): Promise<unknown> {
     const fn = this.find(nameOrArn);
-    return this.options.clock.track(this.run(fn, payload));
+    return this.options.clock.track(options.faults === false ? this.invokeHandler(fn, payload) : this.run(fn, payload));
   }
 
   /**

@@ -40,7 +40,9 @@ import {
   type TaskView,
   type WhoAmIShape,
 } from './cli-format';
+import { formatBulkRedrive, formatFlowInstances, formatQuarantine, formatRedrive } from './cli-recovery-format';
 import { parseDuration } from './durations';
+import type { FlowInstance, QuarantinedEvent, RedriveResult } from '../../../functions/ops-api/schemas';
 import type { ConnectionFile } from '../engine/platform';
 import { DEFAULT_STATE_DIR } from './shop-binding';
 
@@ -68,6 +70,10 @@ Examples:
   npm run ops -- tasks complete 01JQ8Z6W3D5V0K2M7N4P9R1S3T --outcome approve --as alice:aftersales
   npm run ops -- tasks complete 01JQ8Z6W3D5V0K2M7N4P9R1S3T --outcome exchange --data '{"skuId":"S1","quantity":1}' --as bob:cs-agent
   npm run ops -- flows show refund R-1001 --as carol:ops-lead
+  npm run ops -- flows list --status FAILED --as carol:ops-lead
+  npm run ops -- flows redrive refund --status FAILED --as carol:ops-lead
+  npm run ops -- quarantine list --as carol:ops-lead
+  npm run ops -- quarantine replay <id> --detail '{…}' --as carol:ops-lead
   npm run ops -- listings show L-20261120-0001 --as rita:reviewer
   npm run ops -- skus show SKU-LJ-250 --as max:merchandiser
   npm run ops -- images put ./main.png
@@ -321,14 +327,108 @@ Examples:
     await show(global, task, (value, now) => formatTaskChange('completed', value, now));
   });
 
-program
-  .command('flows')
-  .description('flow instances')
+const flows = program.command('flows').description('flow instances: show, list, redrive');
+
+flows
   .command('show <flow> <businessKey>')
   .description('where a flow instance stands: status, current step, steps with times, result (flows: listing-review, order-routing, stock-out, refund, member-callback)')
   .action(async (flow: string, businessKey: string, _options: unknown, command: Command) => {
     const global = globals(command);
     await show(global, await callApi<FlowViewShape>(global, 'GET', `/flows/${segment(flow)}/${segment(businessKey)}`), formatFlow);
+  });
+
+flows
+  .command('list')
+  .description('flow instances by status, with the step they are in or stopped at and the error (every page)')
+  .option('--flow <flow>', 'only this flow')
+  .addOption(new Option('--status <status>', 'only instances in this status').choices(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']))
+  .option('--since <time>', 'stopped (or, running, started) at or after this ISO-8601 time')
+  .action(async (options: { flow?: string; status?: string; since?: string }, command: Command) => {
+    const global = globals(command);
+    const query = new URLSearchParams();
+    for (const key of ['flow', 'status', 'since'] as const) if (options[key]) query.set(key, options[key]);
+    const items: FlowInstance[] = [];
+    const skipped = new Map<string, { flow: string; reason: string }>();
+    let nextToken: string | undefined;
+    do {
+      if (nextToken) query.set('nextToken', nextToken);
+      const page = await callApi<{ items: FlowInstance[]; nextToken?: string; skipped?: Array<{ flow: string; reason: string }> }>(global, 'GET', `/flows?${query}`);
+      items.push(...page.items);
+      for (const skip of page.skipped ?? []) skipped.set(skip.flow, skip);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    await show(global, { items, ...(skipped.size ? { skipped: [...skipped.values()] } : {}) }, formatFlowInstances);
+  });
+
+flows
+  .command('redrive <flow> [businessKey]')
+  .description('resume a failed instance from the step it did not finish; without a key, every instance in --status (ops-lead)')
+  .addOption(new Option('--status <status>', 'with no business key: redrive every instance in this status').choices(['FAILED', 'TIMED_OUT', 'ABORTED']))
+  .option('--since <time>', 'with --status: only instances that stopped at or after this ISO-8601 time')
+  .option('--dry-run', 'with --status: say what would be redriven, change nothing')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  npm run ops -- flows redrive refund R-1001 --as olivia:ops-lead
+  npm run ops -- flows redrive refund --status FAILED --dry-run --as olivia:ops-lead
+  npm run ops -- flows redrive order-routing --status TIMED_OUT --since 2026-11-23T00:00:00Z --as olivia:ops-lead`,
+  )
+  .action(async (flow: string, businessKey: string | undefined, options: { status?: string; since?: string; dryRun?: boolean }, command: Command) => {
+    const global = globals(command);
+    if (businessKey) {
+      if (options.status || options.since || options.dryRun) throw new Error('--status, --since and --dry-run are for redriving by filter: give no business key');
+      await show(global, await callApi<RedriveResult>(global, 'POST', `/flows/${segment(flow)}/${segment(businessKey)}/redrive`), formatRedrive);
+      return;
+    }
+    if (!options.status) throw new Error('give a business key, or --status FAILED|TIMED_OUT|ABORTED to redrive every match');
+    type Bulk = Parameters<typeof formatBulkRedrive>[0] & { more: boolean };
+    const body = { status: options.status, ...(options.since ? { since: options.since } : {}), ...(options.dryRun ? { dryRun: true } : {}) };
+    // The API handles a bounded number per call and says `more`: go on while calls still redrive some.
+    const total: Bulk = { flow, status: options.status, dryRun: Boolean(options.dryRun), matched: 0, redriven: 0, notRedrivable: 0, failed: 0, results: [], more: false };
+    for (;;) {
+      const round = await callApi<Bulk>(global, 'POST', `/flows/${segment(flow)}/redrive`, body);
+      total.matched = Math.max(total.matched, round.matched);
+      total.redriven += round.redriven;
+      total.notRedrivable = round.notRedrivable;
+      total.failed += round.failed;
+      total.results.push(...round.results.filter((r) => !total.results.some((t) => t.businessKey === r.businessKey && t.result === r.result)));
+      if (!round.more || options.dryRun || round.redriven === 0) break;
+    }
+    await show(global, total, formatBulkRedrive);
+  });
+
+const quarantine = program.command('quarantine').description('events that failed their contract: list, replay (ops-lead)');
+
+quarantine
+  .command('list')
+  .description('events quarantined on a day, with reason and field errors; personal data masked')
+  .option('--day <YYYY-MM-DD>', 'UTC day (default today on the platform clock)')
+  .option('--detail-type <type>', 'only events of this detail-type')
+  .action(async (options: { day?: string; detailType?: string }, command: Command) => {
+    const global = globals(command);
+    const query = new URLSearchParams();
+    if (options.day) query.set('day', options.day);
+    if (options.detailType) query.set('detailType', options.detailType);
+    await show(global, await callApi<{ day: string; items: QuarantinedEvent[] }>(global, 'GET', `/quarantine${query.size ? `?${query}` : ''}`), formatQuarantine);
+  });
+
+quarantine
+  .command('replay <id>')
+  .description('check the event (or the corrected detail) against its contract and put it back on the bus, once')
+  .option('--detail <json>', 'a corrected detail, as a JSON object')
+  .action(async (id: string, options: { detail?: string }, command: Command) => {
+    const global = globals(command);
+    let detail: unknown;
+    if (options.detail !== undefined) {
+      try {
+        detail = JSON.parse(options.detail);
+      } catch (error) {
+        throw new Error(`--detail is not valid JSON (${(error as Error).message})`);
+      }
+    }
+    const replayed = await callApi<{ id: string; replayedAt: string; eventId: string }>(global, 'POST', `/quarantine/${segment(id)}/replay`, detail ? { detail } : {});
+    await show(global, replayed, (r) => `replayed ${r.id} at ${r.replayedAt} as event ${r.eventId}`);
   });
 
 program

@@ -1,0 +1,202 @@
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  ExecutionDoesNotExist,
+  ExecutionNotRedrivable,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  RedriveExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  type ExecutionListItem,
+} from '@aws-sdk/client-sfn';
+import { stepFunctions } from '../../../shared/aws';
+import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors';
+import { executionArnFor } from '../../../shared/executions';
+import type { FlowInstance, RedriveResult } from '../schemas';
+import { opsEnv } from '../ops-env';
+import { BULK_REDRIVE_LIMIT, DEFAULT_FLOWS_PAGE, HISTORY_EVENTS_FOR_STEP, REDRIVE_CONCURRENCY } from './policy';
+
+/**
+ * Flow instances for recovery: listed by status with the step they stopped at, and redriven
+ * (Step Functions `RedriveExecution`) one by one or by filter. EXPRESS state machines keep no
+ * execution list and cannot be redriven: they are named as such, never guessed at.
+ */
+
+const EXPRESS_REASON = (flow: string) =>
+  `${flow} runs as an EXPRESS state machine: Step Functions keeps no list or history of its executions and cannot redrive them; a failed ${flow} is found in its logs and started again by its event`;
+
+const machineTypes = new Map<string, Promise<string>>();
+
+/** The flow's state machine ARN and type (STANDARD or EXPRESS), or 404 naming the flows there are. */
+async function flowMachine(flow: string): Promise<{ arn: string; express: boolean }> {
+  const machines = opsEnv().FLOW_STATE_MACHINES;
+  const arn = machines[flow];
+  if (!arn) throw new NotFoundError(`no flow ${flow}; flows are ${Object.keys(machines).sort().join(', ') || 'not deployed yet'}`);
+  let type = machineTypes.get(arn);
+  if (!type) {
+    type = stepFunctions()
+      .send(new DescribeStateMachineCommand({ stateMachineArn: arn }))
+      .then((machine) => machine.type ?? 'STANDARD');
+    type.catch(() => machineTypes.delete(arn));
+    machineTypes.set(arn, type);
+  }
+  return { arn, express: (await type) === 'EXPRESS' };
+}
+
+interface PageToken {
+  /** Index into the flows listed. */
+  f: number;
+  /** ListExecutions' own token within that flow. */
+  t?: string;
+}
+
+const encodeToken = (token: PageToken) => Buffer.from(JSON.stringify(token)).toString('base64url');
+function decodeToken(text: string): PageToken {
+  try {
+    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as PageToken;
+    if (Number.isInteger(token.f) && token.f >= 0) return token;
+  } catch {
+    // falls through to the error below
+  }
+  throw new ValidationError('invalid query', [{ field: 'nextToken', message: 'is not a token this API gave' }]);
+}
+
+/** Stopped instances match `since` by their stop, running ones by their start. */
+const matchesSince = (item: ExecutionListItem, since?: string) => !since || (item.stopDate ?? item.startDate ?? new Date(0)).getTime() >= Date.parse(since);
+
+/**
+ * `GET /flows`: one page of instances. Each page reads one ListExecutions page of one flow, so
+ * a page may hold fewer than `limit` items while `nextToken` still leads on.
+ */
+export async function listFlows(query: { flow?: string; status?: FlowInstance['status']; since?: string; limit?: number; nextToken?: string }) {
+  const flows = query.flow ? [query.flow] : Object.keys(opsEnv().FLOW_STATE_MACHINES).sort();
+  const skipped: Array<{ flow: string; reason: string }> = [];
+  let token: PageToken = query.nextToken ? decodeToken(query.nextToken) : { f: 0 };
+  const items: FlowInstance[] = [];
+  while (token.f < flows.length) {
+    const flow = flows[token.f];
+    const machine = await flowMachine(flow);
+    if (machine.express) {
+      skipped.push({ flow, reason: EXPRESS_REASON(flow) });
+      token = { f: token.f + 1 };
+      continue;
+    }
+    const page = await stepFunctions().send(
+      new ListExecutionsCommand({
+        stateMachineArn: machine.arn,
+        ...(query.status && query.status !== 'PENDING_REDRIVE' ? { statusFilter: query.status } : {}),
+        maxResults: query.limit ?? DEFAULT_FLOWS_PAGE,
+        nextToken: token.t,
+      }),
+    );
+    const matching = (page.executions ?? []).filter((item) => matchesSince(item, query.since));
+    items.push(...(await Promise.all(matching.map((item) => instance(flow, item.executionArn!)))));
+    token = page.nextToken ? { f: token.f, t: page.nextToken } : { f: token.f + 1 };
+    if (items.length > 0 || page.nextToken) break;
+  }
+  return {
+    items,
+    ...(token.f < flows.length ? { nextToken: encodeToken(token) } : {}),
+    ...(skipped.length ? { skipped } : {}),
+  };
+}
+
+async function instance(flow: string, executionArn: string): Promise<FlowInstance> {
+  const execution = await stepFunctions().send(new DescribeExecutionCommand({ executionArn }));
+  const step = await unfinishedStep(executionArn);
+  return {
+    flow,
+    businessKey: execution.name!,
+    status: execution.status as FlowInstance['status'],
+    startedAt: execution.startDate!.toISOString(),
+    ...(execution.stopDate ? { stoppedAt: execution.stopDate.toISOString() } : {}),
+    ...(step ? { step } : {}),
+    ...(execution.error ? { error: execution.error } : {}),
+    ...(execution.cause ? { cause: execution.cause } : {}),
+    redriveCount: execution.redriveCount ?? 0,
+    redrivable: execution.redriveStatus === 'REDRIVABLE',
+    ...(execution.redriveStatus !== 'REDRIVABLE' && execution.redriveStatusReason ? { notRedrivableReason: execution.redriveStatusReason } : {}),
+  };
+}
+
+/** The latest step entered and not exited, from the newest history events. */
+async function unfinishedStep(executionArn: string): Promise<string | undefined> {
+  const { events = [] } = await stepFunctions().send(
+    new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: HISTORY_EVENTS_FOR_STEP, includeExecutionData: false }),
+  );
+  const exited = new Set<string>();
+  for (const event of events) {
+    if (event.type === 'ExecutionSucceeded') return undefined;
+    const leaving = event.stateExitedEventDetails?.name;
+    if (leaving) exited.add(leaving);
+    const entering = event.stateEnteredEventDetails?.name;
+    if (entering && !exited.has(entering)) return entering;
+  }
+  return undefined;
+}
+
+/** Redrives one instance; 409 with AWS's reason when it may not be. */
+export async function redriveOne(flow: string, businessKey: string): Promise<RedriveResult> {
+  const machine = await flowMachine(flow);
+  if (machine.express) throw new ValidationError('cannot redrive', [{ field: 'flow', message: EXPRESS_REASON(flow) }]);
+  const executionArn = executionArnFor(machine.arn, businessKey);
+  let execution: DescribeExecutionCommandOutput;
+  try {
+    execution = await stepFunctions().send(new DescribeExecutionCommand({ executionArn }));
+  } catch (error) {
+    if (error instanceof ExecutionDoesNotExist) throw new NotFoundError(`no ${flow} flow for ${businessKey}`);
+    throw error;
+  }
+  const result = await redrive(flow, execution);
+  if (result.result === 'not-redrivable') throw new ConflictError(`${flow} ${businessKey} cannot be redriven: ${result.reason}`);
+  return result;
+}
+
+async function redrive(flow: string, execution: DescribeExecutionCommandOutput, dryRun = false): Promise<RedriveResult> {
+  const base = { flow, businessKey: execution.name! };
+  if (execution.redriveStatus !== 'REDRIVABLE') return { ...base, result: 'not-redrivable', reason: execution.redriveStatusReason ?? `it is ${execution.status}` };
+  const fromStep = await unfinishedStep(execution.executionArn!);
+  const where = fromStep ? { fromStep } : {};
+  if (dryRun) return { ...base, result: 'would-redrive', ...where };
+  try {
+    // The client token makes a retried call (a lost answer) the same redrive, not a second one.
+    await stepFunctions().send(new RedriveExecutionCommand({ executionArn: execution.executionArn!, clientToken: `redrive-${(execution.redriveCount ?? 0) + 1}` }));
+    return { ...base, result: 'redriven', ...where, redriveCount: (execution.redriveCount ?? 0) + 1 };
+  } catch (error) {
+    if (error instanceof ExecutionNotRedrivable) return { ...base, result: 'not-redrivable', reason: error.message };
+    return { ...base, result: 'failed', reason: (error as Error).message };
+  }
+}
+
+/** Redrives every instance of a flow in a status (stopped since a time), up to the per-call limit. */
+export async function redriveMatching(flow: string, filter: { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; since?: string; dryRun?: boolean }) {
+  const machine = await flowMachine(flow);
+  if (machine.express) throw new ValidationError('cannot redrive', [{ field: 'flow', message: EXPRESS_REASON(flow) }]);
+  const matches: ExecutionListItem[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await stepFunctions().send(new ListExecutionsCommand({ stateMachineArn: machine.arn, statusFilter: filter.status, maxResults: 1000, nextToken }));
+    matches.push(...(page.executions ?? []).filter((item) => matchesSince(item, filter.since)));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const batch = matches.slice(0, BULK_REDRIVE_LIMIT);
+  const results: RedriveResult[] = [];
+  for (let i = 0; i < batch.length; i += REDRIVE_CONCURRENCY) {
+    const slice = batch.slice(i, i + REDRIVE_CONCURRENCY);
+    const described = slice.map(async (item) => stepFunctions().send(new DescribeExecutionCommand({ executionArn: item.executionArn! })));
+    results.push(...(await Promise.all(described.map(async (execution) => redrive(flow, await execution, filter.dryRun)))));
+  }
+  const count = (result: RedriveResult['result']) => results.filter((r) => r.result === result).length;
+  return {
+    flow,
+    status: filter.status,
+    ...(filter.since ? { since: filter.since } : {}),
+    dryRun: filter.dryRun ?? false,
+    matched: matches.length,
+    redriven: count(filter.dryRun ? 'would-redrive' : 'redriven'),
+    notRedrivable: count('not-redrivable'),
+    failed: count('failed'),
+    more: matches.length > batch.length,
+    results,
+  };
+}

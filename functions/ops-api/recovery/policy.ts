@@ -1,0 +1,19 @@
+/**
+ * The numbers of the recovery routes (ours, not AWS's, unless said).
+ */
+
+/** `GET /flows` page size when none is asked for; at most 100 (the query schema's bound). */
+export const DEFAULT_FLOWS_PAGE = 25;
+
+/**
+ * Instances one `POST /flows/{flow}/redrive` call redrives. An HTTP API integration answers
+ * within 30 s (API Gateway's limit), and each instance costs a describe and a redrive; the
+ * answer says `more: true` when more matched, and the CLI calls again until none is left.
+ */
+export const BULK_REDRIVE_LIMIT = 100;
+
+/** Redrives in flight at once in a bulk call: within Step Functions' RedriveExecution rate. */
+export const REDRIVE_CONCURRENCY = 10;
+
+/** History events read (newest first) to find the step an instance is in or failed at. */
+export const HISTORY_EVENTS_FOR_STEP = 100;

@@ -1,0 +1,171 @@
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addresses, orderPlaced } from '../events/samples';
+import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
+import type { Platform } from '../infra/local/engine/platform';
+import { executionArnFor } from '../shared/executions';
+import { eventually, opsApi, opsCli, startLocalPlatform, tableName } from './support';
+
+let platform: Platform;
+let clients: Awaited<ReturnType<typeof startLocalPlatform>>;
+const olivia = { user: 'olivia', roles: ['ops-lead'] };
+const carl = { user: 'carl', roles: ['cs-agent'] };
+
+beforeAll(async () => {
+  clients = await startLocalPlatform();
+  platform = clients.platform;
+  await put(['shop.inventory', 'StockReceived', { skuId: 'SKU-DH-1', locationId: 'ST-SH-01', quantity: 10, receivedAt: now() }]);
+  await put(['shop.orders', 'OrderPlaced', { ...orderPlaced, orderId: 'RC-ORD-1', memberId: 'M-RC-1', placedAt: now(), shipTo: { ...addresses.shanghai }, lines: [{ skuId: 'SKU-DH-1', quantity: 1, unitPriceFen: 88_800 }], totalFen: 88_800 }]);
+  await eventually(() => opsApi(platform, 'GET', '/flows/order-routing/RC-ORD-1', olivia), (r) => r.body?.status === 'SUCCEEDED', 'the order routed');
+});
+
+afterAll(async () => {
+  await fetch(`${platform?.awsEndpoint}/_local/faults`, { method: 'DELETE' }).catch(() => undefined);
+  await platform?.stop();
+});
+
+const now = () => new Date(platform.clock.now()).toISOString();
+
+async function put(...events: Array<[string, string, unknown]>) {
+  const result = await clients.events.send(
+    new PutEventsCommand({ Entries: events.map(([source, type, detail]) => ({ EventBusName: EVENT_BUS_NAME, Source: source, DetailType: type, Detail: JSON.stringify(detail) })) }),
+  );
+  expect(result.FailedEntryCount).toBe(0);
+  await platform.clock.settle();
+}
+
+const complaint = (complaintId: string, extra: Record<string, unknown> = {}) =>
+  ['shop.aftersales', 'ComplaintFiled', { complaintId, orderId: 'RC-ORD-1', memberId: 'M-RC-1', text: 'Box crushed, call me on 13700001111', filedAt: now(), ...extra }] as [string, string, unknown];
+
+async function openTask(kind: string, businessKey: string) {
+  const { body } = await eventually(
+    () => opsApi(platform, 'GET', `/tasks?businessKey=${businessKey}&kind=${kind}`, olivia),
+    (r) => r.body?.items?.some((t: { status: string }) => t.status === 'open'),
+    `an open ${kind} task for ${businessKey}`,
+  );
+  return body.items.find((t: { status: string }) => t.status === 'open');
+}
+
+async function faults(body?: unknown) {
+  const response = await fetch(`${platform.awsEndpoint}/_local/faults`, { method: body ? 'POST' : 'DELETE', body: body ? JSON.stringify(body) : undefined });
+  return { status: response.status, body: await response.json() };
+}
+
+async function auditOfToday(): Promise<Array<Record<string, any>>> {
+  const { Items = [] } = await clients.dynamo.send(
+    new QueryCommand({ TableName: tableName(platform, 'RecordsTable'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `AUDIT#${now().slice(0, 10)}` } } }),
+  );
+  return Items.map((item) => ({ actor: item.actor?.S, action: item.action?.S, target: item.target?.S, outcome: item.details?.M?.outcome?.S }));
+}
+
+describe('redrive', () => {
+  it('a flow failed by injected faults is listed with its failed step, redriven from it by ops-lead, and succeeds once', async () => {
+    await put(complaint('CMP-RD-1'));
+    const respond = await openTask('complaint-response', 'CMP-RD-1');
+
+    // Every flow Lambda now runs past its timeout: the resolution happens, its step fails (not retried).
+    expect((await faults({ lambdaTimeoutRate: 1, seed: 1 })).status).toBe(200);
+    const decided = await opsApi(platform, 'POST', `/tasks/${respond.taskId}/complete`, carl, { outcome: 'reship', data: { carrier: 'SF Express', trackingNumber: 'SF998877' } });
+    expect(decided.status).toBe(200);
+    await eventually(() => opsApi(platform, 'GET', '/flows/complaint/CMP-RD-1', olivia), (r) => r.body?.status === 'FAILED', 'the complaint to fail');
+    const shown = (await faults()).body;
+    expect(shown).toMatchObject({ active: false });
+
+    const listed = await opsApi(platform, 'GET', '/flows?flow=complaint&status=FAILED', olivia);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ flow: 'complaint', businessKey: 'CMP-RD-1', status: 'FAILED', step: 'Carry out the resolution', error: 'Sandbox.Timedout', redrivable: true, redriveCount: 0 }),
+    ]);
+    // The CLI shows the same.
+    const cli = await opsCli(clients.stateDir, 'flows', 'list', '--status', 'FAILED', '--flow', 'complaint', '--as', 'olivia:ops-lead');
+    expect(cli).toMatch(/CMP-RD-1\s+FAILED\s+Carry out the resolution\s+Sandbox\.Timedout/);
+
+    expect((await opsApi(platform, 'POST', '/flows/complaint/CMP-RD-1/redrive', carl)).status).toBe(403);
+    const redriven = await opsApi(platform, 'POST', '/flows/complaint/CMP-RD-1/redrive', olivia);
+    expect(redriven.status).toBe(200);
+    expect(redriven.body).toMatchObject({ result: 'redriven', fromStep: 'Carry out the resolution', redriveCount: 1 });
+    const { body } = await eventually(() => opsApi(platform, 'GET', '/flows/complaint/CMP-RD-1', olivia), (r) => r.body?.status === 'SUCCEEDED', 'the complaint to close');
+    expect(body.result).toMatchObject({ resolution: 'reship', redPacketFen: 1000 });
+
+    // Succeeded steps did not run again; the resolution ran twice but gave one red packet.
+    const history = await clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArnFor(platform.model.stateMachines.find((m) => m.flow === 'complaint')!.arn, 'CMP-RD-1'), maxResults: 1000 }));
+    const entered = (name: string) => history.events!.filter((e) => e.stateEnteredEventDetails?.name === name).length;
+    expect(entered('Apologise')).toBe(1);
+    expect(entered('Carry out the resolution')).toBe(2);
+    expect(history.events!.some((e) => e.type === 'ExecutionRedriven')).toBe(true);
+    const member = await opsApi(platform, 'GET', '/members/M-RC-1', olivia);
+    expect(member.body.coupons.filter((c: { couponId: string }) => c.couponId.includes('CMP-RD-1'))).toHaveLength(1);
+
+    const again = await opsApi(platform, 'POST', '/flows/complaint/CMP-RD-1/redrive', olivia);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/SUCCEEDED/);
+    expect(await auditOfToday()).toEqual(
+      expect.arrayContaining([
+        { actor: 'olivia', action: 'flow.redrive', target: 'complaint/CMP-RD-1', outcome: 'done' },
+        { actor: 'olivia', action: 'flow.redrive', target: 'complaint/CMP-RD-1', outcome: 'refused' },
+      ]),
+    );
+  });
+
+  it('redrives every failed instance of a flow by filter, after a dry run that changes nothing', async () => {
+    for (const id of ['CMP-RD-2', 'CMP-RD-3']) await put(complaint(id));
+    const tasks = [await openTask('complaint-response', 'CMP-RD-2'), await openTask('complaint-response', 'CMP-RD-3')];
+    await faults({ lambdaErrorRate: 1, seed: 2 });
+    for (const task of tasks) await opsApi(platform, 'POST', `/tasks/${task.taskId}/complete`, carl, { outcome: 'resolved-other', reason: 'customer satisfied' });
+    for (const id of ['CMP-RD-2', 'CMP-RD-3']) await eventually(() => opsApi(platform, 'GET', `/flows/complaint/${id}`, olivia), (r) => r.body?.status === 'FAILED', `${id} to fail`);
+    await faults();
+
+    const dry = await opsApi(platform, 'POST', '/flows/complaint/redrive', olivia, { status: 'FAILED', dryRun: true });
+    expect(dry.body).toMatchObject({ matched: 2, redriven: 2, dryRun: true });
+    expect(dry.body.results.map((r: { result: string }) => r.result)).toEqual(['would-redrive', 'would-redrive']);
+    expect((await opsApi(platform, 'GET', '/flows?flow=complaint&status=FAILED', olivia)).body.items).toHaveLength(2);
+
+    const bad = await opsApi(platform, 'POST', '/flows/complaint/redrive', olivia, { status: 'SUCCEEDED' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ field: 'body.status', message: 'status must be FAILED, TIMED_OUT or ABORTED' }]);
+
+    const out = await opsCli(clients.stateDir, 'flows', 'redrive', 'complaint', '--status', 'FAILED', '--as', 'olivia:ops-lead');
+    expect(out).toMatch(/complaint FAILED: 2 matched, 2 redriven, 0 not redrivable, 0 failed/);
+    for (const id of ['CMP-RD-2', 'CMP-RD-3']) await eventually(() => opsApi(platform, 'GET', `/flows/complaint/${id}`, olivia), (r) => r.body?.status === 'SUCCEEDED', `${id} to close`);
+  });
+});
+
+describe('quarantine replay', () => {
+  it('lists a bad event with its field errors and personal data masked; replays it corrected once, and its flow runs once', async () => {
+    await put(complaint('CMP-Q-1', { filedAt: 'yesterday' }));
+    const listed = await eventually(() => opsApi(platform, 'GET', '/quarantine?detailType=ComplaintFiled', olivia), (r) => r.body?.items?.length > 0, 'the event quarantined');
+    const entry = listed.body.items.find((q: { detail: { complaintId?: string } }) => q.detail?.complaintId === 'CMP-Q-1');
+    expect(entry).toMatchObject({ source: 'shop.aftersales', detailType: 'ComplaintFiled', flow: 'complaint', reason: 'ComplaintFiled is invalid' });
+    expect(entry.errors.map((e: { field: string }) => e.field)).toEqual(['detail.filedAt']);
+    expect(entry.detail.text).toBe('[redacted]');
+    expect(JSON.stringify(listed.body)).not.toContain('13700001111');
+    expect((await opsApi(platform, 'GET', '/quarantine', carl)).status).toBe(403);
+    expect((await opsApi(platform, 'GET', `/flows/complaint/CMP-Q-1`, olivia)).status).toBe(404);
+
+    const asStored = await opsApi(platform, 'POST', `/quarantine/${entry.id}/replay`, olivia, {});
+    expect(asStored.status).toBe(400);
+    expect(asStored.body.errors.map((e: { field: string }) => e.field)).toEqual(['detail.filedAt']);
+
+    const [, , detail] = complaint('CMP-Q-1');
+    const replayed = await opsApi(platform, 'POST', `/quarantine/${entry.id}/replay`, olivia, { detail });
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toMatchObject({ id: entry.id, eventId: expect.any(String) });
+    const second = await opsApi(platform, 'POST', `/quarantine/${entry.id}/replay`, olivia, { detail });
+    expect(second.status).toBe(409);
+    const cliOut = await opsCli(clients.stateDir, 'quarantine', 'replay', entry.id, '--detail', JSON.stringify(detail), '--as', 'olivia:ops-lead').catch((error: { stderr: string }) => error.stderr);
+    expect(cliOut).toMatch(/error: 409 event \S+ was replayed at .* by olivia/);
+
+    await platform.clock.settle();
+    await openTask('complaint-response', 'CMP-Q-1');
+    const tasks = await opsApi(platform, 'GET', '/tasks?businessKey=CMP-Q-1&kind=complaint-response', olivia);
+    expect(tasks.body.items).toHaveLength(1);
+    const after = await opsApi(platform, 'GET', '/quarantine?detailType=ComplaintFiled', olivia);
+    expect(after.body.items.find((q: { id: string }) => q.id === entry.id)).toMatchObject({ replayedBy: 'olivia' });
+    const list = await opsCli(clients.stateDir, 'quarantine', 'list', '--detail-type', 'ComplaintFiled', '--as', 'olivia:ops-lead');
+    expect(list).toMatch(/detail\.filedAt/);
+    expect(list).toMatch(/replayed .* by olivia/);
+    expect(await auditOfToday()).toEqual(expect.arrayContaining([{ actor: 'olivia', action: 'quarantine.replay', target: entry.id, outcome: 'done' }]));
+  });
+});
