@@ -11,7 +11,7 @@ import { SHOP_TEMPLATE_METADATA } from '../infra/local/shop/shop-binding';
  */
 export async function startTestTables() {
   const db = await startDynamoDbLocal();
-  const model = readLocalModel(synthesizeForLocal((app) => defineShopApp(app, { stage: 'test', flows: [], checks: false })), 'test', { metadata: SHOP_TEMPLATE_METADATA });
+  const model = readLocalModel(synthesizeForLocal((app) => defineShopApp(app, { stage: 'test', flows: [], checks: false, console: false })), 'test', { metadata: SHOP_TEMPLATE_METADATA });
   const dynamo = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: db.endpoint });
   await createTablesFromTemplate(dynamo, model.tables);
   const docs = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });

@@ -17,6 +17,7 @@ const CONTRACT_ROUTES = [
   'POST /tasks/{taskId}/claim',
   'POST /tasks/{taskId}/release',
   'POST /tasks/{taskId}/complete',
+  'GET /flows/{flow}',
   'GET /flows/{flow}/{businessKey}',
   'GET /reports/{name}',
   'GET /listings/{listingId}',
@@ -133,7 +134,7 @@ describe('ops API OpenAPI document', () => {
 
   it('lists the query filters of GET /tasks and the task states and roles they accept', () => {
     const parameters = doc.paths['/tasks'].get.parameters as Json[];
-    expect(parameters.map((p) => p.name)).toEqual(['status', 'kind', 'role', 'businessKey', 'limit', 'nextToken']);
+    expect(parameters.map((p) => p.name)).toEqual(['status', 'kind', 'role', 'businessKey', 'mine', 'limit', 'nextToken']);
     expect(parameters.every((p) => p.in === 'query' && p.required === false)).toBe(true);
     expect(doc.components.schemas.Role.enum).toEqual([...ROLES]);
   });

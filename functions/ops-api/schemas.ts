@@ -50,6 +50,7 @@ export const ListTasksQuery = z.object({
   kind: z.string().min(1).optional(),
   role: Role.optional(),
   businessKey: z.string().min(1).optional(),
+  mine: z.enum(['true', 'false'], { error: 'mine must be true or false' }).optional(),
   limit: z.coerce.number().int().min(1, 'limit must be at least 1').max(100, 'limit must be at most 100').optional(),
   nextToken: z.string().min(1).optional(),
 });
@@ -76,6 +77,20 @@ export const FlowView = z.object({
   steps: z.array(z.object({ name: z.string(), enteredAt: z.string(), exitedAt: z.string().optional() })),
   result: z.unknown().optional().describe("the flow's final output"),
   error: z.string().optional(),
+});
+
+export const FlowDefinition = z.object({
+  flow: z.string(),
+  startAt: z.string().describe('the state the flow starts in'),
+  states: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string().describe('Task, Choice, Wait, Pass, Parallel, Map, Succeed or Fail'),
+      parent: z.string().optional().describe('the Parallel or Map state this one runs inside'),
+      end: z.boolean().optional().describe('the flow (or its branch) can end here'),
+    }),
+  ),
+  transitions: z.array(z.object({ from: z.string(), to: z.string(), on: z.string().describe('next, choice, default or "catch <errors>"') })),
 });
 
 export const SlaReport = z.object({
@@ -254,6 +269,7 @@ export const ErrorResponse = z.object({
 export type TaskSummary = z.infer<typeof TaskSummary>;
 export type TaskDetail = z.infer<typeof TaskDetail>;
 export type FlowView = z.infer<typeof FlowView>;
+export type FlowDefinition = z.infer<typeof FlowDefinition>;
 export type ListingView = z.infer<typeof ListingView>;
 export type MemberView = z.infer<typeof MemberView>;
 export type CatalogEntryView = z.infer<typeof CatalogEntryView>;

@@ -45,7 +45,10 @@ export function conventionViolations(template: Template): string[] {
   const violations: string[] = [];
   for (const [id, resource] of Object.entries(template.Resources ?? {})) {
     const props = resource.Properties ?? {};
-    if (resource.Type === 'AWS::Lambda::Function') {
+    // CDK's BucketDeployment (the console's files) brings its own function: Python with the AWS CLI, CDK's to keep current.
+    // (CDK names that singleton function `Custom::CDKBucketDeployment<uuid>…`, so its logical id starts with this.)
+    const cdkBucketDeployment = id.startsWith('CustomCDKBucketDeployment');
+    if (resource.Type === 'AWS::Lambda::Function' && !cdkBucketDeployment) {
       if (props.Runtime !== 'nodejs22.x') violations.push(`${id}: runtime ${props.Runtime}, expected nodejs22.x`);
       if (JSON.stringify(props.Architectures) !== '["arm64"]') violations.push(`${id}: architecture ${props.Architectures ?? 'x86_64'}, expected arm64`);
       const entry = resource.Metadata?.[ENTRY_METADATA];

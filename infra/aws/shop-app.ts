@@ -11,10 +11,12 @@ export interface ShopAppOptions {
   flows: FlowFactory[];
   /** cdk-nag checks; the local platform turns them off (the template tests keep them on). */
   checks?: boolean;
+  /** Host the ops console on CloudFront; the local platform turns it off (it serves the console at /console/ itself). */
+  console?: boolean;
 }
 
 /** Composes the platform's stacks. Shared by `cdk synth`, the local platform and the template tests. */
-export function defineShopApp(app: App, { stage, flows, checks = true }: ShopAppOptions) {
+export function defineShopApp(app: App, { stage, flows, checks = true, console = true }: ShopAppOptions) {
   const prefix = `Shop-${stage}`;
   const data = new DataStack(app, `${prefix}-Data`, { stage });
   const bus = new BusStack(app, `${prefix}-Bus`);
@@ -28,6 +30,7 @@ export function defineShopApp(app: App, { stage, flows, checks = true }: ShopApp
     tables: data,
     bus: bus.bus,
     stateMachineNames: new Map([...(workflows?.stateMachines ?? [])].map(([flow, machine]) => [flow, machine.name])),
+    console,
   });
   if (checks) {
     addNagChecks(app);

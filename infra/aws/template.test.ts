@@ -102,6 +102,35 @@ describe('the production app', () => {
     expect(groups.sort()).toEqual([...ROLES].sort());
     api.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
   });
+
+  it('hosts the ops console in a private bucket behind CloudFront: origin access control, HTTPS only, security headers, settings written at deploy', () => {
+    const api = templates['Shop-test-Api'];
+    const buckets = Object.values(api.findResources('AWS::S3::Bucket'));
+    expect(buckets.length).toBe(2);
+    for (const bucket of buckets) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    }
+    api.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    api.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'console/index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'https-only' }),
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: { OriginAccessIdentity: '' } })],
+        Logging: Match.anyValue(),
+      }),
+    });
+    const policy = Object.values(api.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0].Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(JSON.stringify(policy.ContentSecurityPolicy)).toContain("script-src 'self'");
+    expect(policy.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 31_536_000, Override: true });
+    expect(policy.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
+    expect(policy.ContentTypeOptions).toMatchObject({ Override: true });
+    // The hosted UI sends the browser back to the console (code flow); the API lets the console's origin call it.
+    api.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthFlows: ['code'], CallbackURLs: [Match.anyValue()] });
+    api.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.objectLike({ AllowHeaders: ['authorization', 'content-type'] }) });
+    const deployment = Object.values(api.findResources('Custom::CDKBucketDeployment'))[0].Properties;
+    expect(deployment.DestinationBucketKeyPrefix).toBe('console/');
+    expect(JSON.stringify(deployment.SourceMarkers)).toContain('ApiEndpoint');
+  });
 });
 
 describe('the flows', () => {

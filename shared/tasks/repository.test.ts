@@ -348,6 +348,19 @@ describe('list', () => {
     expect((await repo.list({ businessKey, role: 'finance' })).items.map((t) => t.taskId)).toEqual([second.taskId]);
   });
 
+  it('lists only the tasks of any of the given roles, and none for no role', async () => {
+    const kind = `kind-${ulid()}`;
+    const [aftersales] = await openMany(1, { kind });
+    const finance = await repo.openOrReopen(openInput({ spec: spec({ kind, role: 'finance' }) }));
+    await repo.openOrReopen(openInput({ spec: spec({ kind, role: 'reviewer' }) }));
+
+    const ids = async (anyRole: string[]) => (await repo.list({ kind, anyRole })).items.map((t) => t.taskId).sort();
+    expect(await ids(['aftersales', 'finance'])).toEqual([aftersales.taskId, finance.taskId].sort());
+    expect(await ids(['finance'])).toEqual([finance.taskId]);
+    expect(await ids([])).toEqual([]);
+    expect((await repo.list({ kind, role: 'finance', anyRole: ['aftersales'] })).items).toEqual([]);
+  });
+
   it.each([
     ['not base64 JSON', '!!!'],
     ['JSON of the wrong shape', Buffer.from('[1,2]').toString('base64url')],

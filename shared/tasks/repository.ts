@@ -31,6 +31,8 @@ export interface TaskListQuery {
   kind?: string;
   role?: string;
   businessKey?: string;
+  /** Only tasks for one of these roles (the caller's, for an inbox of what they may act on). */
+  anyRole?: string[];
   limit?: number;
   nextToken?: string;
 }
@@ -78,6 +80,7 @@ interface ListPlan {
   partitions: string[];
   forward: boolean;
   filters: Record<string, string>;
+  anyRole?: string[];
 }
 
 /** Drops undefined values at any depth, whatever the client's marshalling options. */
@@ -206,7 +209,7 @@ export class TaskRepository {
     const items: TaskRecord[] = [];
     while (cursor && items.length < limit) {
       const remaining = limit - items.length;
-      const batch = Object.keys(plan.filters).length ? Math.max(remaining, FILTERED_BATCH) : remaining;
+      const batch = Object.keys(plan.filters).length || plan.anyRole ? Math.max(remaining, FILTERED_BATCH) : remaining;
       const page: QueryCommandOutput = await this.client.send(new QueryCommand(listQueryInput(this.tasksTable, plan, cursor, batch)));
       const found = (page.Items ?? []) as TaskRecord[];
       items.push(...found.slice(0, remaining));
@@ -423,8 +426,9 @@ function pageLimit(limit: number | undefined): number {
   return limit;
 }
 
-function listPlan({ status, kind, role, businessKey }: TaskListQuery): ListPlan {
+function listPlan({ status, kind, role, businessKey, anyRole }: TaskListQuery): ListPlan {
   const filters = Object.fromEntries(Object.entries({ kind, role }).filter(([, value]) => value !== undefined)) as Record<string, string>;
+  if (anyRole !== undefined) return { ...listPlan({ status, kind, role, businessKey }), anyRole };
   if (businessKey !== undefined) {
     return {
       index: BY_BUSINESS_KEY,
@@ -447,15 +451,22 @@ function listPlan({ status, kind, role, businessKey }: TaskListQuery): ListPlan 
 
 function listQueryInput(table: string, plan: ListPlan, cursor: Cursor, limit: number): QueryCommandInput {
   const filterNames = Object.keys(plan.filters);
+  const anyRole = plan.anyRole ?? [];
+  const conditions = [
+    ...filterNames.map((name) => `#${name} = :${name}`),
+    // No role at all matches nothing: an empty IN list is not valid DynamoDB, an impossible value is.
+    ...(plan.anyRole ? [`#role IN (${(anyRole.length ? anyRole : ['']).map((_, i) => `:anyRole${i}`).join(', ')})`] : []),
+  ];
   return {
     TableName: table,
     IndexName: plan.index,
     KeyConditionExpression: `#${plan.hashKey} = :partition`,
-    ...(filterNames.length ? { FilterExpression: filterNames.map((name) => `#${name} = :${name}`).join(' AND ') } : {}),
-    ExpressionAttributeNames: names(plan.hashKey, ...filterNames),
+    ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+    ExpressionAttributeNames: names(plan.hashKey, ...new Set([...filterNames, ...(plan.anyRole ? ['role'] : [])])),
     ExpressionAttributeValues: {
       ':partition': plan.partitions[cursor.partition],
       ...Object.fromEntries(filterNames.map((name) => [`:${name}`, plan.filters[name]])),
+      ...Object.fromEntries((anyRole.length ? anyRole : ['']).map((value, i) => [`:anyRole${i}`, value]).filter(() => plan.anyRole !== undefined)),
     },
     ScanIndexForward: plan.forward,
     Limit: limit,

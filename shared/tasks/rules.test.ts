@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors';
 import type { TaskRecord } from './model';
-import { canAct, fourEyesViolation, isBreached, validateCompletion, type CompletionBody } from './rules';
+import { canAct, canView, fourEyesViolation, isBreached, validateCompletion, type CompletionBody } from './rules';
 
 const exchangeSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -51,6 +51,18 @@ describe('canAct', () => {
     { role: 'ops-lead', roles: ['ops-lead'], expected: true },
   ] as const)('role $role with $roles → $expected', ({ role, roles, expected }) => {
     expect(canAct({ role }, [...roles])).toBe(expected);
+  });
+});
+
+describe('canView', () => {
+  it.each([
+    { role: 'aftersales', roles: ['aftersales'], expected: true },
+    { role: 'aftersales', roles: ['reviewer'], expected: false },
+    { role: 'aftersales', roles: [], expected: false },
+    { role: 'aftersales', roles: ['ops-lead'], expected: true },
+    { role: 'finance', roles: ['reviewer', 'ops-lead'], expected: true },
+  ] as const)('role $role with $roles → $expected', ({ role, roles, expected }) => {
+    expect(canView({ role }, [...roles])).toBe(expected);
   });
 });
 

@@ -19,6 +19,11 @@ export function canAct(task: Pick<TaskRecord, 'role'>, roles: string[]): boolean
   return roles.includes(task.role);
 }
 
+/** Who may open a task: whoever may act on it, and ops-lead, who oversees every task (and takes over escalations). */
+export function canView(task: Pick<TaskRecord, 'role'>, roles: string[]): boolean {
+  return canAct(task, roles) || roles.includes('ops-lead');
+}
+
 /** Why `user` may not decide `task` under the four-eyes rule, or undefined when they may. */
 export function fourEyesViolation(task: TaskRecord, user: string, earlierDecisions: TaskRecord[]): string | undefined {
   if (!task.fourEyes) return undefined;

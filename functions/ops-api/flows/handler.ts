@@ -1,22 +1,27 @@
-import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../../../shared/aws';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors';
 import { apiHandler, json } from '../../../shared/handlers/api';
 import { executionArnFor } from '../../../shared/executions';
 import { opsEnv } from '../ops-env';
+import { definitionGraph } from './definition';
 import { flowView } from './view';
 
 /**
  * `GET /flows/{flow}/{businessKey}`: executions are named after their business key, so this is a
- * direct lookup, not a search.
+ * direct lookup, not a search. `GET /flows/{flow}`: the flow's deployed definition as a graph.
  */
 export const handler = apiHandler(async (event, caller) => {
   if (caller.roles.length === 0) throw new ForbiddenError('you have no ops role');
   const flow = event.pathParameters?.flow ?? '';
-  const businessKey = event.pathParameters?.businessKey ?? '';
+  const businessKey = event.pathParameters?.businessKey;
   const machines = opsEnv().FLOW_STATE_MACHINES;
   const stateMachineArn = machines[flow];
   if (!stateMachineArn) throw new NotFoundError(`no flow ${flow}; flows are ${Object.keys(machines).sort().join(', ') || 'not deployed yet'}`);
+  if (businessKey === undefined) {
+    const machine = await stepFunctions().send(new DescribeStateMachineCommand({ stateMachineArn }));
+    return json(200, definitionGraph(flow, JSON.parse(machine.definition ?? '{}')));
+  }
   const executionArn = executionArnFor(stateMachineArn, businessKey);
   try {
     const execution = await stepFunctions().send(new DescribeExecutionCommand({ executionArn }));

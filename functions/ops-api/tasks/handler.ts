@@ -8,7 +8,7 @@ import { logger } from '../../../shared/logger';
 import { Catalog } from '../../../shared/records/catalog';
 import type { TaskRecord } from '../../../shared/tasks/model';
 import { TaskRepository } from '../../../shared/tasks/repository';
-import { canAct, catalogSkuFields, fourEyesViolation, validateCompletion } from '../../../shared/tasks/rules';
+import { canAct, canView, catalogSkuFields, fourEyesViolation, validateCompletion } from '../../../shared/tasks/rules';
 import { toFieldErrors, type FieldError } from '../../../shared/validation';
 import { CompleteTaskBody, ListTasksQuery, ReleaseTaskBody } from '../schemas';
 import { opsEnv } from '../ops-env';
@@ -24,11 +24,13 @@ export const handler = apiHandler(async (event, caller) => {
   switch (event.routeKey) {
     case 'GET /tasks': {
       const query = parse(ListTasksQuery, event.queryStringParameters ?? {}, 'query');
-      const page = await tasks.list(query);
+      const { mine, ...filters } = query;
+      const page = await tasks.list(mine === 'true' ? { ...filters, anyRole: caller.roles } : filters);
       return json(200, { items: page.items.map(toSummary), ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
     }
     case 'GET /tasks/{taskId}':
-      return json(200, toDetail(await load(tasks, event)));
+      // Only who may act on a task (or oversees them all) sees it: a shared link is no way around a role.
+      return json(200, toDetail(await visible(tasks, event, caller)));
     case 'POST /tasks/{taskId}/claim': {
       const task = await authorized(tasks, event, caller);
       return json(200, toDetail(await tasks.claim(task.taskId, caller.user, nowIso())));
@@ -87,6 +89,12 @@ async function load(tasks: TaskRepository, event: ApiEvent): Promise<TaskRecord>
   const taskId = event.pathParameters?.taskId ?? '';
   const task = await tasks.get(taskId);
   if (!task) throw new NotFoundError(`no task ${taskId}`);
+  return task;
+}
+
+async function visible(tasks: TaskRepository, event: ApiEvent, caller: Caller): Promise<TaskRecord> {
+  const task = await load(tasks, event);
+  if (!canView(task, caller.roles)) throw new ForbiddenError(`task ${task.taskId} needs the role ${task.role}`);
   return task;
 }
 

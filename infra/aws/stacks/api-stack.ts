@@ -6,6 +6,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { repoPath } from '../../../workflows/constructs/repo-paths';
 import { OpsApi } from '../ops-api';
+import { OpsConsole } from '../ops-console';
 import { WorkflowFunction } from '../../../workflows/constructs/workflow-function';
 
 export interface ApiStackProps extends StackProps {
@@ -15,6 +16,8 @@ export interface ApiStackProps extends StackProps {
   stateMachineNames: Map<string, string>;
   /** The bus quarantine replays put events back on. */
   bus?: IEventBus;
+  /** Host the ops console on CloudFront (AWS); the local platform serves it itself. */
+  console?: boolean;
 }
 
 /** The ops API and its handlers: the human-task inbox, flow lookups, reports. */
@@ -24,6 +27,8 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     this.opsApi = new OpsApi(this, 'OpsApi', { stage: props.stage });
+    // In this stack: the console's address is the API client's callback and the API's allowed origin.
+    if (props.console !== false) new OpsConsole(this, 'OpsConsole', { stage: props.stage, opsApi: this.opsApi });
     // ARNs from the machines' fixed names, not cross-stack references: the grants stay exact and
     // readable, and deploying the API never waits on an export of the workflows stack.
     const arn = (resource: string, resourceName: string) =>
@@ -59,10 +64,11 @@ export class ApiStack extends Stack {
       this.opsApi.addRoute(route, tasks);
     }
 
-    const flows = handler('FlowsApi', 'functions/ops-api/flows/handler.ts', 'GET /flows/{flow}/{businessKey}: where a flow instance stands');
+    const flows = handler('FlowsApi', 'functions/ops-api/flows/handler.ts', 'GET /flows/{flow}/{businessKey}: where a flow instance stands; GET /flows/{flow}: its definition');
     if (machines.length > 0) {
       const executions = machines.map(([, name]) => arn('execution', `${name}:*`));
       flows.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: executions }));
+      flows.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeStateMachine'], resources: machines.map(([, name]) => arn('stateMachine', name)) }));
       for (const [, name] of machines) {
         Validations.of(flows).acknowledge({
           id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
@@ -71,6 +77,7 @@ export class ApiStack extends Stack {
       }
     }
     this.opsApi.addRoute('GET /flows/{flow}/{businessKey}', flows);
+    this.opsApi.addRoute('GET /flows/{flow}', flows);
 
     const reports = handler('ReportsApi', 'functions/ops-api/reports/handler.ts', 'GET /reports/{name}: SLA breaches, quarantined events');
     this.opsApi.addRoute('GET /reports/{name}', reports);

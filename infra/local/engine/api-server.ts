@@ -5,6 +5,7 @@ import type { VirtualClock } from './clock';
 import { readBody } from './http-util';
 import { buildEventV2, httpErrorBody, matchRoute, toHttpResponse, wwwAuthenticate, type HttpRoute } from './http-api';
 import type { LocalApi } from './model';
+import { serveStaticSite, type StaticSite } from './static-site';
 
 export interface ApiServerOptions {
   apis: LocalApi[];
@@ -12,7 +13,13 @@ export interface ApiServerOptions {
   invoke(functionName: string, event: unknown): Promise<unknown>;
   clock: VirtualClock;
   log?: (line: string) => void;
+  /** A web app served on the same port (same origin as the API), e.g. the app's console. */
+  site?: StaticSite;
 }
+
+/** Where a local web page gets a token for a user and groups (the local stand-in for a sign-in page). */
+export const LOCAL_TOKEN_PATH = '/_local/token';
+export const LOCAL_CLOCK_PATH = '/_local/clock';
 
 /**
  * The ops API as API Gateway serves it: the template's routes, the JWT authorizer (against the
@@ -34,6 +41,10 @@ async function serve(request: http.IncomingMessage, response: http.ServerRespons
   const body = await readBody(request);
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = request.method ?? 'GET';
+  if (options.site && (await serveStaticSite(options.site, request, response, url.pathname))) return;
+  if (url.pathname === LOCAL_TOKEN_PATH && method === 'POST') return mintLocalToken(body, response, options);
+  // The virtual clock, read-only, for a page on this origin (the AWS endpoint's /_local/clock also moves it).
+  if (url.pathname === LOCAL_CLOCK_PATH && method === 'GET') return send(response, 200, JSON.stringify({ now: new Date(options.clock.now()).toISOString() }));
   const match = matchRoute(routes, method, url.pathname);
   if (!match) return send(response, 404, httpErrorBody(404, ''));
 
@@ -69,6 +80,28 @@ async function serve(request: http.IncomingMessage, response: http.ServerRespons
   const reply = toHttpResponse(result);
   response.writeHead(reply.statusCode, { ...reply.headers, ...(reply.cookies.length ? { 'set-cookie': reply.cookies } : {}) });
   response.end(reply.rawBody);
+}
+
+/**
+ * `POST /_local/token {"user", "groups"}` → `{"token"}`: what `npm run ops -- token` mints, for a
+ * browser. Only the local platform has it; in AWS the console signs in through the user pool.
+ */
+async function mintLocalToken(body: Buffer, response: http.ServerResponse, options: ApiServerOptions) {
+  let request: { user?: unknown; groups?: unknown };
+  try {
+    request = JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    return send(response, 400, JSON.stringify({ message: 'body is not JSON', errors: [{ field: 'body', message: 'must be a JSON object' }] }));
+  }
+  const user = typeof request.user === 'string' ? request.user.trim() : '';
+  const groups = Array.isArray(request.groups) && request.groups.every((g) => typeof g === 'string') ? (request.groups as string[]) : undefined;
+  const errors = [
+    ...(user ? [] : [{ field: 'user', message: 'user is required' }]),
+    ...(groups ? [] : [{ field: 'groups', message: 'groups must be a list of group names' }]),
+  ];
+  if (errors.length > 0) return send(response, 400, JSON.stringify({ message: 'cannot mint a token', errors }));
+  const token = await options.issuer.mint({ user, groups: groups!.map((g) => g.trim()).filter(Boolean), now: new Date(options.clock.now()) });
+  return send(response, 200, JSON.stringify({ token }));
 }
 
 function send(response: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {

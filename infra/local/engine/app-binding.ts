@@ -1,5 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import type { Platform } from './platform';
+import type { StaticSite } from './static-site';
 
 /**
  * Everything the engine knows about the app it serves. The engine emulates AWS for a CDK app and
@@ -35,6 +36,8 @@ export interface AppBinding {
    * goes through the app's flows), before the platform counts as started.
    */
   seed?(platform: Platform): Promise<void>;
+  /** A web app the HTTP API's port serves beside the API (same origin), with `POST /_local/token` to sign in. */
+  site?: StaticSite;
 }
 
 /** Keys of the template metadata the assembly reader looks for. */

@@ -183,7 +183,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const keyFile = path.join(stateDir, 'issuer-key.json');
     const audience = model.apis[0]?.audience || 'local-client';
     const issuer = await createLocalIssuer({ issuer: app.tokenIssuer, audience, keyFile });
-    const apiServer = createApiServer({ apis: model.apis, issuer, invoke: (name, event) => lambdas.invoke(name, event, { faults: false }), clock, log });
+    const apiServer = createApiServer({ apis: model.apis, issuer, invoke: (name, event) => lambdas.invoke(name, event, { faults: false }), clock, log, site: app.site });
     const apiPort = await listen(apiServer, options.apiPort ?? 3000, app.portVariables.api);
     cleanup.push(() => close(apiServer));
     const apiEndpoint = `http://127.0.0.1:${apiPort}`;

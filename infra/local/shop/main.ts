@@ -27,6 +27,10 @@ try {
   const { model } = platform;
   console.log(`AWS endpoint   ${platform.awsEndpoint}   (EventBridge, Step Functions, DynamoDB, SQS, S3 path-style: set endpoint on any AWS SDK client)`);
   console.log(`ops API        ${platform.apiEndpoint}   (Authorization: Bearer $(npm run -s ops -- token --user you --groups ops-lead | tail -1))`);
+  if (LOCAL_SHOP_APP.site) {
+    await LOCAL_SHOP_APP.site.files();
+    console.log(`console        ${platform.apiEndpoint}${LOCAL_SHOP_APP.site.basePath}   (the ops console: sign in with any user name and the groups to act in)`);
+  }
   console.log(`virtual clock  ${platform.awsEndpoint}/_local/clock   (GET it; POST {"advanceSeconds": N}; or npm run ops -- clock advance 3d)`);
   const buckets = model.buckets.length > 0 ? `${model.buckets.length} bucket${model.buckets.length === 1 ? '' : 's'}, ` : '';
   const kept = model.buckets.length > 0 ? 'kept in .local/dynamodb and .local/s3' : 'kept in .local/dynamodb';

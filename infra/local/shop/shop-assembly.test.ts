@@ -230,7 +230,7 @@ describe('readLocalModel on the production app', () => {
   it('reads the three tables, the whoami function and the GET /me route', () => {
     const started = performance.now();
     const assembly = synthesizeForLocal((app) => {
-      defineShopApp(app, { stage: 'local', flows: [], checks: false });
+      defineShopApp(app, { stage: 'local', flows: [], checks: false, console: false });
     });
     const synthesized = performance.now();
     const model = readLocalModel(assembly, 'local', { metadata: SHOP_TEMPLATE_METADATA });

@@ -7,6 +7,7 @@ import { ENTRY_METADATA, HANDLER_METADATA } from '../../../workflows/constructs/
 import { ALL_FLOWS } from '../../aws/flows';
 import { defineShopApp } from '../../aws/shop-app';
 import type { AppBinding, TemplateMetadataKeys } from '../engine/app-binding';
+import { LOCAL_CONSOLE_SITE } from '../../../console/local-site';
 import { seedCatalog } from './seed/seed-catalog';
 
 /**
@@ -28,7 +29,7 @@ export const SHOP_TEMPLATE_METADATA: TemplateMetadataKeys = { entry: ENTRY_METAD
 
 /** The app the local platform serves: the production app, stage `local`, without cdk-nag (CI checks it). */
 export function defineLocalApp(app: App): void {
-  defineShopApp(app, { stage: LOCAL_STAGE, flows: ALL_FLOWS, checks: false });
+  defineShopApp(app, { stage: LOCAL_STAGE, flows: ALL_FLOWS, checks: false, console: false });
 }
 
 /** The shop's binding for an app built by `define` (the production app, or a test's fixture app). */
@@ -49,5 +50,5 @@ export function bindShopApp(define: (app: App) => void, stage: string): AppBindi
   };
 }
 
-/** What `npm start`, `npm run demo` and the end-to-end tests serve: every flow, and the seed catalog published through the listing review. */
-export const LOCAL_SHOP_APP: AppBinding = { ...bindShopApp(defineLocalApp, LOCAL_STAGE), seed: seedCatalog };
+/** What `npm start`, `npm run demo` and the end-to-end tests serve: every flow, the seed catalog published through the listing review, and the ops console. */
+export const LOCAL_SHOP_APP: AppBinding = { ...bindShopApp(defineLocalApp, LOCAL_STAGE), seed: seedCatalog, site: LOCAL_CONSOLE_SITE };
