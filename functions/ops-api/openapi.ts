@@ -262,7 +262,7 @@ function paths(): Record<string, JsonSchema> {
       }),
     },
     '/flows/{flow}': {
-      parameters: [{ name: 'flow', in: 'path', required: true, description: 'flow name', schema: { type: 'string', enum: [...FLOW_NAMES] } }],
+      parameters: [flowParameter],
       get: operation({
         operationId: 'getFlowDefinition',
         tag: 'flows',
@@ -274,7 +274,7 @@ function paths(): Record<string, JsonSchema> {
     },
     '/flows/{flow}/{businessKey}': {
       parameters: [
-        { name: 'flow', in: 'path', required: true, description: 'flow name', schema: { type: 'string', enum: [...FLOW_NAMES] } },
+        flowParameter,
         { name: 'businessKey', in: 'path', required: true, description: "the flow's business key (e.g. the refundId of a refund flow)", schema: { type: 'string', minLength: 1 } },
       ],
       get: operation({
