@@ -90,6 +90,8 @@ const required: Record<string, string[]> = {
   ListingPublished: ['listingId', 'revision', 'publishedAt', 'skus', 'skus[0].skuId', 'skus[0].priceFen'],
   SkuSlowMoving: ['listingId', 'skuId', 'publishedAt', 'flaggedAt', 'daysWithoutSale'],
   MemberTierChanged: ['memberId', 'from', 'to', 'changedAt'],
+  CallbackCompleted: ['callbackId', 'memberId', 'reason', 'outcome', 'attempts', 'completedAt'],
+  MemberRecalled: ['memberId', 'couponId', 'lastPurchaseAt', 'recalledAt'],
   StockOutDetected: [
     'orderId', 'memberId', 'placedAt', 'totalFen', 'lines', 'lines[0].skuId', 'lines[0].quantity', 'lines[0].unitPriceFen',
     'unservedLines', 'unservedLines[0].skuId', 'unservedLines[0].quantity', 'detectedAt',
@@ -106,6 +108,7 @@ const optional: Record<string, [path: string, wrong: unknown][]> = {
     ['skus[0].shipBy', 12],
   ],
   OrderPlaced: [['phone', 13800138000]],
+  CallbackCompleted: [['satisfaction', 6]],
 };
 
 /** Every required path the contract's JSON Schema declares, walked along the sample (first array item). */
@@ -295,6 +298,8 @@ describe('catalog', () => {
       'shop.workflows@ListingPublished',
       'shop.workflows@SkuSlowMoving',
       'shop.workflows@MemberTierChanged',
+      'shop.workflows@CallbackCompleted',
+      'shop.workflows@MemberRecalled',
     ]);
     for (const contract of catalog) expect(Object.values(sources)).toContain(contract.source);
   });

@@ -16,6 +16,8 @@ import { ListingPublished } from './listing-published';
 import { ListingRejected } from './listing-rejected';
 import { SkuSlowMoving } from './sku-slow-moving';
 import { MemberTierChanged } from './member-tier-changed';
+import { CallbackCompleted } from './callback-completed';
+import { MemberRecalled } from './member-recalled';
 
 export { sources, type Source } from './sources';
 
@@ -39,6 +41,8 @@ export const catalog = [
   ListingPublished,
   SkuSlowMoving,
   MemberTierChanged,
+  CallbackCompleted,
+  MemberRecalled,
 ] as const;
 
 export type CatalogContract = (typeof catalog)[number];

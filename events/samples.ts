@@ -189,6 +189,23 @@ export const memberTierChanged = {
   changedAt: '2026-11-21T03:15:02Z',
 };
 
+export const callbackCompleted = {
+  callbackId: 'purchase-O-20261121-000318',
+  memberId: 'M-100862',
+  reason: 'purchase',
+  outcome: 'reached',
+  attempts: 1,
+  satisfaction: 5,
+  completedAt: '2026-11-24T03:00:00Z',
+};
+
+export const memberRecalled = {
+  memberId: 'M-100862',
+  couponId: 'recall-2026-11-24',
+  lastPurchaseAt: '2026-08-21T03:15:02Z',
+  recalledAt: '2026-11-24T02:00:00Z',
+};
+
 export const samples = {
   ListingSubmitted: listingSubmitted,
   OrderPlaced: orderPlaced,
@@ -208,4 +225,6 @@ export const samples = {
   ListingPublished: listingPublished,
   SkuSlowMoving: skuSlowMoving,
   MemberTierChanged: memberTierChanged,
+  CallbackCompleted: callbackCompleted,
+  MemberRecalled: memberRecalled,
 } as const;

@@ -19,6 +19,12 @@ const env = defineEnv(
     BUSINESS_KEY: z.string().min(1),
     QUARANTINE_TABLE: z.string().min(1),
     RECORDS_TABLE: z.string().min(1),
+    /** Prepended to the key field's value to make the business key (`purchase-` + orderId). */
+    BUSINESS_KEY_PREFIX: z.string().default(''),
+    /** The input field that carries the business key to the flow, when it is not the event's own field. */
+    BUSINESS_KEY_FIELD: z.string().optional(),
+    /** Comma-separated detail fields the flow gets; all when unset. */
+    INPUT_FIELDS: z.string().optional(),
   }),
 );
 
@@ -33,7 +39,7 @@ export type IntakeResult =
  * fails its contract is quarantined with the reason, never dropped.
  */
 export async function startFlow(event: EventEnvelope): Promise<IntakeResult> {
-  const { FLOW, BUSINESS_KEY, STATE_MACHINE_ARN } = env();
+  const { FLOW, BUSINESS_KEY, STATE_MACHINE_ARN, BUSINESS_KEY_PREFIX, BUSINESS_KEY_FIELD, INPUT_FIELDS } = env();
   const contract = findContract(event.source, event['detail-type']);
   if (!contract) return quarantine(event, `no contract for ${event.source} ${event['detail-type']}`, []);
   const parsed = contract.safeParse(event.detail);
@@ -42,10 +48,15 @@ export async function startFlow(event: EventEnvelope): Promise<IntakeResult> {
     return quarantine(event, `${event['detail-type']} is invalid`, errors);
   }
   const detail = parsed.data as Record<string, unknown>;
-  const businessKey = businessKeyOf(detail, BUSINESS_KEY);
-  if (!businessKey) return quarantine(event, `detail.${BUSINESS_KEY} is missing`, []);
+  const key = businessKeyOf(detail, BUSINESS_KEY);
+  if (!key) return quarantine(event, `detail.${BUSINESS_KEY} is missing`, []);
+  const businessKey = `${BUSINESS_KEY_PREFIX}${key}`;
 
-  const input = await withoutPersonalData(detail, contract.personalData, FLOW, businessKey);
+  const fields = INPUT_FIELDS ? Object.fromEntries(INPUT_FIELDS.split(',').filter((f) => f in detail).map((f) => [f, detail[f]])) : detail;
+  const input = {
+    ...(await withoutPersonalData(fields, contract.personalData, FLOW, businessKey)),
+    ...(BUSINESS_KEY_FIELD ? { [BUSINESS_KEY_FIELD]: businessKey } : {}),
+  };
   try {
     const started = await stepFunctions().send(
       new StartExecutionCommand({

@@ -28,6 +28,7 @@ import {
   MemberView,
   MeResponse,
   QuarantineReport,
+  CallbacksReport,
   ReleaseTaskBody,
   Role,
   SlaReport,
@@ -53,9 +54,16 @@ const ref = (id: string) => `#/components/schemas/${id}`;
 const FLOW_NAMES = ['listing-review', 'order-routing', 'stock-out', 'refund', 'member-callback', 'complaint'] as const;
 
 /** Reports with a response schema, served by `GET /reports/{name}`. */
-const REPORTS: Record<string, { id: string; summary: string }> = {
+const REPORTS: Record<string, { id: string; summary: string; parameters?: JsonSchema[] }> = {
   sla: { id: 'SlaReport', summary: 'Open and SLA-breached (past due) tasks per kind' },
   quarantine: { id: 'QuarantineReport', summary: 'Events quarantined in the last 7 days, per source and type, with the latest reason' },
+  callbacks: {
+    id: 'CallbacksReport',
+    summary: "A week's member callbacks: due, completed (reached or declined), unreachable, open, coverage against the 80 % target, per reason",
+    parameters: [
+      { name: 'week', in: 'query', required: false, description: 'ISO week in Asia/Shanghai, e.g. 2026-W48 (default: the current week)', schema: { type: 'string', pattern: '^\\d{4}-W\\d{2}$' } },
+    ],
+  },
 };
 
 /** Response shapes, converted together so they refer to each other by `$ref` (output types). */
@@ -80,6 +88,7 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   MemberView,
   MeResponse,
   QuarantineReport,
+  CallbacksReport,
   Role,
   SlaReport,
   TaskDetail,
@@ -189,7 +198,8 @@ function paths(): Record<string, JsonSchema> {
           summary: report.summary,
           description: `One of the reports served by \`GET /reports/{name}\` (name \`${name}\`).`,
           ok: { id: report.id, description: 'the report, computed now' },
-          errors: [401, 403],
+          ...(report.parameters ? { parameters: report.parameters } : {}),
+          errors: report.parameters ? [400, 401, 403] : [401, 403],
         }),
       },
     ]),

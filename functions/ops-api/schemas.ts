@@ -106,6 +106,23 @@ export const QuarantineReport = z.object({
   ),
 });
 
+const CoverageFigures = {
+  due: z.number().int().describe('callbacks whose first attempt was due in the week'),
+  completed: z.number().int().describe('reached or declined'),
+  unreachable: z.number().int().describe('ended unreachable after every attempt'),
+  open: z.number().int().describe('not ended yet'),
+  coverage: z.number().describe('completed ÷ due (1 when nothing was due)'),
+};
+
+export const CallbacksReport = z.object({
+  generatedAt: z.string(),
+  week: z.string().describe('ISO week, Asia/Shanghai'),
+  ...CoverageFigures,
+  target: z.number().describe('the coverage target, 0.8'),
+  met: z.boolean(),
+  byReason: z.array(z.object({ reason: z.enum(['purchase', 'aftersales', 'complaint']), ...CoverageFigures })),
+});
+
 export const MeResponse = z.object({
   user: z.string().describe('user name from the token'),
   roles: z.array(z.object({ role: Role, description: z.string() })).describe("the token's ops roles, with what each may do"),

@@ -4,6 +4,7 @@ import overrides from './overrides.json' with { type: 'json' };
 
 export { BusinessCalendar, CalendarRangeError, SHANGHAI_OFFSET_MS, type CalendarDay, type Instant } from './calendar';
 export { chineseDaysData, isCalendarDate, withOverrides, PACKAGE_SOURCE, type CalendarData, type CalendarOverrides, type Day, type DayEntry } from './data';
+export { isoWeekBounds, isoWeekOf, type IsoWeek } from './weeks';
 export { CALLBACK_HOURS, calendarPolicy, type CalendarPolicy, type DailyHours } from './policy';
 
 /**

@@ -13,7 +13,7 @@ import {
   type IChainable,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { EventContract } from '../../events/define';
+import type { EventContract, EventPattern } from '../../events/define';
 import { repoPath } from './repo-paths';
 import { ruleFor } from './event-rules';
 import { WorkflowFunction } from './workflow-function';
@@ -110,6 +110,15 @@ export interface FlowTriggerProps {
   /** The detail field holding the business key; executions are named after it. */
   businessKey: string;
   resources: FlowResources;
+  /** Narrows the event's rule pattern (EventBridge syntax on the detail), e.g. `{ totalFen: [{ numeric: ['>', 50000] }] }`. */
+  filter?: EventPattern;
+  /**
+   * For a flow keyed by something derived from the event: the business key is this prefix and
+   * the `businessKey` field's value, and reaches the flow in the field `as` (`purchase-<orderId>` as `callbackId`).
+   */
+  derivedKey?: { prefix: string; as: string };
+  /** Only these detail fields go into the execution (the flow needs no more, and holds no more). */
+  inputFields?: readonly string[];
 }
 
 /**
@@ -128,12 +137,18 @@ export class FlowTrigger extends Construct {
     this.intake = new WorkflowFunction(this, 'Intake', {
       entry: repoPath('functions/intake/handler.ts'),
       description: `Starts ${props.flow} from ${props.event.detailType}, once per ${props.businessKey}`,
-      environment: { FLOW: props.flow, BUSINESS_KEY: props.businessKey },
+      environment: {
+        FLOW: props.flow,
+        BUSINESS_KEY: props.businessKey,
+        ...(props.derivedKey ? { BUSINESS_KEY_PREFIX: props.derivedKey.prefix, BUSINESS_KEY_FIELD: props.derivedKey.as } : {}),
+        ...(props.inputFields ? { INPUT_FIELDS: props.inputFields.join(',') } : {}),
+      },
     })
       .bindStateMachine('STATE_MACHINE_ARN', props.stateMachine)
       .bindTable('QUARANTINE_TABLE', tables.quarantine)
       .bindTable('RECORDS_TABLE', tables.records);
 
-    this.rule = ruleFor(this, 'Rule', props.event, this.intake, props.resources, `${props.event.detailType} starts ${props.flow}`);
+    const event = props.filter ? { ...props.event, pattern: () => props.event.pattern(props.filter) } : props.event;
+    this.rule = ruleFor(this, 'Rule', event, this.intake, props.resources, `${props.event.detailType} starts ${props.flow}`);
   }
 }

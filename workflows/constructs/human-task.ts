@@ -64,10 +64,11 @@ export interface HumanTaskProps {
   /** What to decide, for the inbox; plain text or `JsonPath.format(...)`. Never personal data. */
   summary: string;
   outcomes: Record<string, OutcomeOptions>;
-  sla: Duration;
+  /** How long the first level has: fixed, or read from the state when the flow computes it (seconds). */
+  sla: Duration | { secondsPath: string };
   /**
    * Who takes over when the SLA passes, how many times before the default branch, and how long
-   * each escalated level has (default: `sla` again).
+   * each escalated level has (default: a fixed `sla` again).
    */
   escalation?: { role: Role; maxLevels: number; sla?: Duration };
   /** The decision the flow continues with when nobody decided in time. */
@@ -95,6 +96,9 @@ export class HumanTask extends StateMachineFragment {
 
   constructor(scope: Construct, id: string, props: HumanTaskProps) {
     super(scope, id);
+    const fixedSla = 'secondsPath' in props.sla ? undefined : props.sla;
+    const escalationSla = props.escalation ? (props.escalation.sla ?? fixedSla) : undefined;
+    if (props.escalation && !escalationSla) throw new Error(`${id}: an escalation after an SLA read from the state needs its own sla`);
     const spec = {
       kind: props.kind,
       flow: props.flow,
@@ -114,7 +118,7 @@ export class HumanTask extends StateMachineFragment {
             escalation: {
               role: props.escalation.role,
               maxLevels: props.escalation.maxLevels,
-              slaSeconds: (props.escalation.sla ?? props.sla).toSeconds(),
+              slaSeconds: escalationSla!.toSeconds(),
             },
           }
         : {}),
@@ -126,7 +130,7 @@ export class HumanTask extends StateMachineFragment {
     const step = { 'executionArn.$': '$$.Execution.Id', ...stepId, spec };
 
     const start = new Pass(this, `${id}: open`, {
-      result: Result.fromObject({ slaSeconds: props.sla.toSeconds() }),
+      ...(fixedSla ? { result: Result.fromObject({ slaSeconds: fixedSla.toSeconds() }) } : { parameters: { 'slaSeconds.$': (props.sla as { secondsPath: string }).secondsPath } }),
       resultPath: '$.humanTask',
     });
     const wait = new LambdaInvoke(this, id, {

@@ -1,6 +1,9 @@
 import { DynamoTable } from '../../../shared/dynamo';
 import { DAY, nowIso, nowMs } from '../../../shared/clock';
-import { ForbiddenError, NotFoundError } from '../../../shared/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/errors';
+import { isoWeekBounds, isoWeekOf } from '../../../shared/calendar';
+import { Callbacks } from '../../../shared/records/callbacks';
+import { callbackCoverage } from '../../../shared/reports/callback-coverage';
 import { apiHandler, json } from '../../../shared/handlers/api';
 import { Quarantine } from '../../../shared/records/quarantine';
 import { RefundCases } from '../../../shared/records/refund-cases';
@@ -8,7 +11,8 @@ import { TaskRepository } from '../../../shared/tasks/repository';
 import { isBreached } from '../../../shared/tasks/rules';
 import { opsEnv } from '../ops-env';
 
-const REPORTS: Record<string, () => Promise<unknown>> = { sla: slaReport, quarantine: quarantineReport };
+type Query = Record<string, string | undefined>;
+const REPORTS: Record<string, (query: Query) => Promise<unknown>> = { sla: slaReport, quarantine: quarantineReport, callbacks: callbacksReport };
 
 /** `GET /reports/{name}`: read-only summaries for ops. */
 export const handler = apiHandler(async (event, caller) => {
@@ -16,7 +20,7 @@ export const handler = apiHandler(async (event, caller) => {
   const name = event.pathParameters?.name ?? '';
   const report = REPORTS[name];
   if (!report) throw new NotFoundError(`no report ${name}; reports are ${Object.keys(REPORTS).join(', ')}`);
-  return json(200, await report());
+  return json(200, await report(event.queryStringParameters ?? {}));
 });
 
 /** Open and breached (past due) tasks per kind. */
@@ -62,4 +66,16 @@ async function quarantineReport() {
     }
   }
   return { generatedAt: nowIso(), days: 7, events: [...rows.values()] };
+}
+
+/** Callback coverage of an ISO week (Asia/Shanghai; default the current one): completed ÷ due against the 80 % target. */
+async function callbacksReport(query: Query) {
+  const week = query.week ?? isoWeekOf(nowIso());
+  try {
+    isoWeekBounds(week);
+  } catch (error) {
+    throw new ValidationError('week is invalid', [{ field: 'week', message: (error as Error).message }]);
+  }
+  const callbacks = await new Callbacks(new DynamoTable(opsEnv().RECORDS_TABLE, 'pk')).dueInWeek(week);
+  return { generatedAt: nowIso(), ...callbackCoverage(week, callbacks) };
 }
