@@ -18,8 +18,8 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-async function order(orderId: string, memberId: string, totalFen: number, copies = 1) {
-  const detail = { ...orderPlaced, orderId, memberId, placedAt: new Date(platform.clock.now()).toISOString(), totalFen, lines: [{ skuId: 'SKU-LJ-250', quantity: 1, unitPriceFen: totalFen }] };
+async function order(orderId: string, memberId: string, totalFen: number, copies = 1, placedAt = new Date(platform.clock.now()).toISOString()) {
+  const detail = { ...orderPlaced, orderId, memberId, placedAt, totalFen, lines: [{ skuId: 'SKU-LJ-250', quantity: 1, unitPriceFen: totalFen }] };
   const entry = { EventBusName: EVENT_BUS_NAME, Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify(detail) };
   const result = await clients.events.send(new PutEventsCommand({ Entries: Array.from({ length: copies }, () => entry) }));
   expect(result.FailedEntryCount).toBe(0);
@@ -54,5 +54,40 @@ describe('members', () => {
     expect(gold.coupons.map((c: { couponId: string }) => c.couponId)).toEqual(['tier-gold']);
     expect((await opsApi(platform, 'GET', '/members/M-T2', { user: 'rita', roles: ['reviewer'] })).status).toBe(403);
     expect((await opsApi(platform, 'GET', '/members/NO-SUCH-MEMBER', carol)).status).toBe(404);
+  });
+});
+
+describe('churn recall', () => {
+  const daysAgo = (days: number) => new Date(platform.clock.now() - days * 86_400_000).toISOString();
+  const recalls = (m: { coupons: Array<{ couponId: string }> }) => m.coupons.filter((c) => c.couponId.startsWith('recall-')).map((c) => c.couponId);
+  async function advanceTo(iso: string) {
+    await platform.clock.advance(Math.round((Date.parse(iso) - platform.clock.now()) / 1000));
+    await platform.clock.settle();
+  }
+
+  it('recalls a member lapsed 90 days at 10:00 Shanghai, once in 30 days, and again after', async () => {
+    // The clock is at Monday 23 November 09:00 Shanghai (or a little later, after the tests above).
+    await order('M-ORD-L1', 'M-LAPSED', 30_000, 2, daysAgo(90));
+    await order('M-ORD-L2', 'M-ALMOST', 30_000, 1, daysAgo(89));
+    await order('M-ORD-L3', 'M-ACTIVE', 30_000, 1, daysAgo(10));
+    await member('M-LAPSED', (m) => m.orders12m === 1, 'the lapsed member recorded');
+
+    await advanceTo('2026-11-23T02:00:30Z');
+    const lapsed = await member('M-LAPSED', (m) => m.lastRecallAt !== undefined, 'the recall');
+    expect(lapsed.coupons.find((c: { couponId: string }) => c.couponId === 'recall-2026-11-23')).toMatchObject({ kind: 'recall', minSpendFen: 19_900, discountFen: 5_000 });
+    expect(lapsed.lastRecallAt).toMatch(/^2026-11-23T02:00/);
+    expect(recalls(await member('M-ALMOST', () => true, 'M-ALMOST'))).toEqual([]);
+
+    // The next morning the member lapsed 89 days yesterday is recalled; the first one is not again.
+    await advanceTo('2026-11-24T02:00:30Z');
+    expect(recalls(await member('M-ALMOST', (m) => m.lastRecallAt !== undefined, 'M-ALMOST recalled a day later'))).toEqual(['recall-2026-11-24']);
+    expect(recalls(await member('M-LAPSED', () => true, 'M-LAPSED'))).toEqual(['recall-2026-11-23']);
+
+    // 29 days after the recall, still one; on the 30th, the second.
+    await advanceTo('2026-12-22T02:00:30Z');
+    expect(recalls(await member('M-LAPSED', () => true, 'M-LAPSED'))).toEqual(['recall-2026-11-23']);
+    await advanceTo('2026-12-23T02:00:30Z');
+    expect(recalls(await member('M-LAPSED', (m) => m.lastRecallAt > '2026-12-23', 'the second recall'))).toEqual(['recall-2026-11-23', 'recall-2026-12-23']);
+    expect(recalls(await member('M-ACTIVE', () => true, 'M-ACTIVE'))).toEqual([]);
   });
 });

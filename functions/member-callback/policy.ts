@@ -1,7 +1,8 @@
 /**
- * The numbers of member callbacks and churn recall (business rules §5). Values marked **default**
- * are ours, not the source documents': change them here, not in the flow. Callback hours are the
- * business calendar's (`shared/calendar/policy.ts`: 09:00–21:00 Asia/Shanghai, not on statutory holidays).
+ * The numbers of member callbacks (business rules §5). Values marked **default** are ours, not the
+ * source documents': change them here, not in the flow. Callback hours are the business calendar's
+ * (`shared/calendar/policy.ts`: 09:00–21:00 Asia/Shanghai, not on statutory holidays); churn
+ * recall's numbers are the members' (`functions/members/policy.ts`).
  */
 export interface CallbackPolicy {
   /** Orders above this total get a purchase callback. */
@@ -31,26 +32,4 @@ export const callbackPolicy: CallbackPolicy = Object.freeze({
   maxAttempts: 3,
   // §5 asks to resolve a bad review and ask (not force) a revision; 24 hours to do so (**default**).
   reviewFollowUpHours: 24,
-});
-
-export interface RecallPolicy {
-  /** Members without a purchase for this many days are lapsed. */
-  readonly lapsedAfterDays: number;
-  /** A member gets at most one recall in this many days. */
-  readonly onceInDays: number;
-  /** The recall coupon: 满199减50, valid 30 days. */
-  readonly coupon: { readonly minSpendFen: number; readonly discountFen: number; readonly validDays: number };
-  /** When the daily recall runs, Asia/Shanghai (an EventBridge cron in UTC, see workflows/members.ts). */
-  readonly runsAtShanghaiHour: number;
-}
-
-export const recallPolicy: RecallPolicy = Object.freeze({
-  // §5: "no purchase for 90 days" (**default**).
-  lapsedAfterDays: 90,
-  // §5: "at most once per 30 days" (**default**).
-  onceInDays: 30,
-  // §5: "满199减50 (50 yuan off orders of 199 yuan or more, valid 30 days)".
-  coupon: Object.freeze({ minSpendFen: 19_900, discountFen: 5_000, validDays: 30 }),
-  // Mid-morning, inside callback hours, so a member who answers the message reaches someone (**default**).
-  runsAtShanghaiHour: 10,
 });

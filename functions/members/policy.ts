@@ -35,3 +35,29 @@ export const membersPolicy: MembersPolicy = Object.freeze({
     { tier: 'regular' as const },
   ]),
 });
+
+export interface RecallPolicy {
+  /** Members without a purchase for this many days are lapsed. */
+  readonly lapsedAfterDays: number;
+  /** A member gets at most one recall in this many days. */
+  readonly onceInDays: number;
+  /** The recall coupon: 满199减50, valid 30 days. */
+  readonly coupon: { readonly minSpendFen: number; readonly discountFen: number; readonly validDays: number };
+  /** When the daily recall runs, Asia/Shanghai (an EventBridge cron in UTC, see workflows/members.ts). */
+  readonly runsAtShanghaiHour: number;
+  /** Each run also looks this many days back, so members a missed run did not reach are recalled late rather than never. */
+  readonly catchUpDays: number;
+}
+
+export const recallPolicy: RecallPolicy = Object.freeze({
+  // §5: "no purchase for 90 days" (**default**).
+  lapsedAfterDays: 90,
+  // §5: "at most once per 30 days" (**default**).
+  onceInDays: 30,
+  // §5: "满199减50 (50 yuan off orders of 199 yuan or more, valid 30 days)".
+  coupon: Object.freeze({ minSpendFen: 19_900, discountFen: 5_000, validDays: 30 }),
+  // Daily at 10:00 Shanghai: mid-morning, inside callback hours, so a member who answers reaches someone (**default**).
+  runsAtShanghaiHour: 10,
+  // A week of missed runs is caught up (**default**).
+  catchUpDays: 7,
+});

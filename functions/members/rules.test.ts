@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { membersPolicy as policy } from './policy';
-import { figuresOf, isUpgrade, tierCoupon, tierFor } from './rules';
+import { businessCalendar } from '../../shared/calendar';
+import { membersPolicy as policy, recallPolicy } from './policy';
+import { figuresOf, isUpgrade, recallCoupon, recallDueOn, tierCoupon, tierFor } from './rules';
 
 const NOW = '2026-12-01T02:00:00.000Z';
 const order = (orderId: string, placedAt: string, totalFen: number) => ({ orderId, placedAt, totalFen });
@@ -54,5 +55,20 @@ describe('tierCoupon', () => {
 
   it('gives nothing for regular', () => {
     expect(tierCoupon('regular', NOW, policy)).toBeUndefined();
+  });
+});
+
+describe('churn recall', () => {
+  const dayOf = (instant: string) => businessCalendar.dayOf(instant);
+  it.each([
+    ['90 days after the last purchase (Shanghai date)', '2026-09-01T17:00:00Z', undefined, '2026-12-01'],
+    ['a recall 10 days ago holds the next one back to 30 days after it', '2026-08-01T02:00:00Z', '2026-11-21T02:00:00Z', '2026-12-21'],
+    ['an old recall before a newer purchase: 90 days after the purchase', '2026-10-01T02:00:00Z', '2026-07-01T02:00:00Z', '2026-12-30'],
+  ])('due on: %s', (_, lastPurchaseAt, lastRecallAt, due) => {
+    expect(recallDueOn(lastPurchaseAt, lastRecallAt, recallPolicy, dayOf)).toBe(due);
+  });
+
+  it('gives 50 yuan off 199, valid 30 days', () => {
+    expect(recallCoupon(NOW, recallPolicy)).toEqual({ minSpendFen: 19_900, discountFen: 5_000, issuedAt: NOW, expiresAt: '2026-12-31T02:00:00.000Z' });
   });
 });

@@ -1,7 +1,7 @@
 import { DAY, addMs } from '../../shared/clock';
 import type { Fen } from '../../shared/money';
 import type { Purchase, Tier } from '../../shared/records/members';
-import type { MembersPolicy, TierRule } from './policy';
+import type { MembersPolicy, RecallPolicy, TierRule } from './policy';
 
 // Pure member rules (business rules §5): no I/O, so a tier can be replayed from the purchases.
 
@@ -39,4 +39,20 @@ export function tierCoupon(tier: Tier, now: string, policy: Pick<MembersPolicy, 
   const coupon = policy.tiers.find((rule) => rule.tier === tier)?.coupon;
   if (!coupon) return undefined;
   return { minSpendFen: coupon.minSpendFen, discountFen: coupon.discountFen, issuedAt: now, expiresAt: addMs(now, coupon.validDays * DAY) };
+}
+
+/**
+ * The Shanghai date from which the member is due a recall: 90 days after the last purchase, and
+ * never sooner than 30 days after the last recall. The member record is indexed by it, so the daily
+ * run finds exactly the members due that day.
+ */
+export function recallDueOn(lastPurchaseAt: string, lastRecallAt: string | undefined, policy: Pick<RecallPolicy, 'lapsedAfterDays' | 'onceInDays'>, dayOf: (instant: string) => string): string {
+  const lapsed = dayOf(addMs(lastPurchaseAt, policy.lapsedAfterDays * DAY));
+  const again = lastRecallAt ? dayOf(addMs(lastRecallAt, policy.onceInDays * DAY)) : lapsed;
+  return lapsed > again ? lapsed : again;
+}
+
+/** The recall coupon (满199减50), valid from `now`. */
+export function recallCoupon(now: string, policy: Pick<RecallPolicy, 'coupon'>) {
+  return { minSpendFen: policy.coupon.minSpendFen, discountFen: policy.coupon.discountFen, issuedAt: now, expiresAt: addMs(now, policy.coupon.validDays * DAY) };
 }

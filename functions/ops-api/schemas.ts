@@ -174,7 +174,7 @@ export const MemberView = z.object({
   lastPurchaseAt: z.string().optional(),
   coupons: z.array(
     z.object({
-      couponId: z.string().describe('what earned it: a refund id, a complaint id, tier-<tier>'),
+      couponId: z.string().describe('what earned it: a refund id, a complaint id, tier-<tier>, recall-<day>'),
       kind: z.enum(['quality', 'red-packet', 'tier', 'recall']),
       minSpendFen: z.number().int().describe('the order total from which it applies; 0 for none'),
       discountFen: z.number().int(),
@@ -182,7 +182,7 @@ export const MemberView = z.object({
       expiresAt: z.string().optional(),
     }),
   ),
-  lastRecallAt: z.string().optional(),
+  lastRecallAt: z.string().optional().describe('when the member last got the churn recall'),
 });
 
 // ---- recovery: flow instances by status, redrive, quarantine replay ----------------------------

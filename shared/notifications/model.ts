@@ -17,6 +17,7 @@ export const notificationTypes = [
   'refund-issued',
   'apology',
   'complaint-follow-up',
+  'member-recall',
 ] as const;
 export type KnownNotificationType = (typeof notificationTypes)[number];
 /** The known types get their own text; any other type is accepted and rendered generically. */
@@ -44,6 +45,8 @@ export interface NotificationData {
   respondBy?: string;
   /** Short free text without personal data. */
   note?: string;
+  /** A coupon offered (member recall): what it takes off, from which order total, until when (ISO). */
+  coupon?: { discountFen: Fen; minSpendFen: Fen; expiresAt: string };
 }
 
 export interface Recipient {
@@ -87,6 +90,7 @@ const DataSchema = z.strictObject({
   offer: z.strictObject({ skuId: id, name: safeText(100).optional(), priceFen: fen }).optional(),
   respondBy: isoTime.optional(),
   note: safeText(300).optional(),
+  coupon: z.strictObject({ discountFen: fen, minSpendFen: fen, expiresAt: isoTime }).optional(),
 });
 
 const NotificationSchema = z.strictObject({
@@ -114,6 +118,7 @@ const REQUIRED: Partial<Record<KnownNotificationType, (keyof NotificationData)[]
   'exchange-offer': ['offer'],
   'refund-issued': ['amountFen'],
   'complaint-follow-up': ['carrier', 'trackingNumber'],
+  'member-recall': ['coupon'],
 };
 
 export function validateNotification(input: Notification): Notification {

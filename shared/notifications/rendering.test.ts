@@ -26,8 +26,9 @@ describe('renderText', () => {
     expect(renderText({ key: 'C-1', type: 'complaint-follow-up', data: { carrier: 'JD', trackingNumber: 'JD001' } })).toContain(
       'tracking number JD001',
     );
-    expect(renderText({ key: 'M-1', type: 'member-recall', data: { note: '¥50 off orders of ¥199 or more, this week only.' } })).toBe(
-      'Update on M-1: ¥50 off orders of ¥199 or more, this week only.',
+    expect(renderText({ key: 'M-1', type: 'member-recall', data: { coupon: { discountFen: 5000, minSpendFen: 19900, expiresAt: '2026-12-31T02:00:00Z' } } })).toBe(
+      'We miss you! Here is ¥50.00 off your next order of ¥199.00 or more, until 31 Dec 2026, 10:00 (Beijing time).',
     );
+    expect(renderText({ key: 'X-1', type: 'something-new', data: { note: 'a note' } })).toBe('Update on X-1: a note');
   });
 });

@@ -53,6 +53,10 @@ export function renderText(notification: Pick<Notification, 'key' | 'type' | 'da
         `Following up on ${key}: your replacement ships with ${data.carrier}, tracking number ${data.trackingNumber}. ` +
         `Thank you for your patience.${note}`
       );
+    case 'member-recall': {
+      const coupon = data.coupon!;
+      return `We miss you! Here is ${formatYuan(coupon.discountFen)} off your next order of ${formatYuan(coupon.minSpendFen)} or more, until ${when(coupon.expiresAt)}.${note}`;
+    }
     default:
       return `Update on ${key}: ${data.note ?? type}`;
   }

@@ -1,6 +1,6 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { setFields, type DynamoTable } from '../dynamo';
-import { recordsTable } from './table';
+import { GSI2, recordsTable } from './table';
 
 /**
  * Members: everything kept about one member lives under the partition `MEMBER#<memberId>`, each
@@ -8,8 +8,10 @@ import { recordsTable } from './table';
  * - `CONTACT`: the member's phones (`contacts.ts`);
  * - `COUPON#<cause>`: coupons and red packets given once per cause (`coupons.ts`);
  * - `PROFILE`: the member record kept from events (this module): `tier`, `spend12mFen`,
- *   `orders12m` (over the 12 months before `updatedAt`), `lastPurchaseAt`, `tierChangedAt?`, and
- *   `purchases`, the count of purchases ever recorded, which versions the profile;
+ *   `orders12m` (over the 12 months before `updatedAt`), `lastPurchaseAt`, `tierChangedAt?`,
+ *   `lastRecallAt?`, `recallDueOn` (the Shanghai date from which a churn recall is due), and
+ *   `purchases`, the count of purchases ever recorded, which versions the profile. Index gsi2:
+ *   `RECALL#<recallDueOn>` / `<memberId>` (the members a day's recall run is for; never a scan);
  * - `PURCHASE#<placedAt>#<orderId>`: one item per order (`totalFen`), written once per order, so a
  *   duplicated OrderPlaced counts once; the profile's 12-month figures are summed from them.
  * A member's orders are also found through the orders' gsi1 (`MEMBER#<memberId>` / `ORDER#<placedAt>`, `orders.ts`).
@@ -25,6 +27,8 @@ export interface MemberProfile {
   orders12m: number;
   lastPurchaseAt?: string;
   tierChangedAt?: string;
+  lastRecallAt?: string;
+  recallDueOn?: string;
   updatedAt: string;
   /** Purchases recorded so far; a profile is written only against the count it was computed from. */
   purchases: number;
@@ -37,6 +41,7 @@ export interface Purchase {
 }
 
 const profileKey = (memberId: string) => ({ pk: memberPartition(memberId), sk: 'PROFILE' });
+const recallIndex = (memberId: string, day: string) => ({ gsi2pk: `RECALL#${day}`, gsi2sk: memberId });
 const PURCHASE = 'PURCHASE#';
 const purchaseKey = (memberId: string, purchase: Purchase) => ({ pk: memberPartition(memberId), sk: `${PURCHASE}${purchase.placedAt}#${purchase.orderId}` });
 
@@ -82,7 +87,38 @@ export class Members {
    */
   async saveProfile(profile: MemberProfile): Promise<boolean> {
     const { purchases, ...fields } = profile;
-    const updated = await this.table.update(profileKey(profile.memberId), setFields(fields, { condition: 'purchases = :purchases', values: { ':purchases': purchases } }));
+    const index = profile.recallDueOn ? recallIndex(profile.memberId, profile.recallDueOn) : {};
+    const updated = await this.table.update(profileKey(profile.memberId), setFields({ ...fields, ...index }, { condition: 'purchases = :purchases', values: { ':purchases': purchases } }));
+    return updated !== undefined;
+  }
+
+  /** The members whose churn recall is due from `day` (a Shanghai date), through the recall index. */
+  async dueForRecallOn(day: string): Promise<Array<Pick<MemberProfile, 'memberId'>>> {
+    const items = await this.table.queryAll<{ gsi2sk: string }>({
+      IndexName: GSI2,
+      KeyConditionExpression: 'gsi2pk = :day',
+      ExpressionAttributeValues: { ':day': `RECALL#${day}` },
+      ProjectionExpression: 'gsi2sk',
+    });
+    return items.map((item) => ({ memberId: item.gsi2sk }));
+  }
+
+  /**
+   * Records a recall and when the next one is due, only if the profile's last purchase and last
+   * recall are still those the run saw: false otherwise, so two runs, or a run and a purchase,
+   * never both apply.
+   */
+  async recordRecall(memberId: string, recall: { recalledAt: string; seen: Pick<MemberProfile, 'lastPurchaseAt' | 'lastRecallAt'>; nextDueOn: string }): Promise<boolean> {
+    const updated = await this.table.update(
+      profileKey(memberId),
+      setFields(
+        { lastRecallAt: recall.recalledAt, recallDueOn: recall.nextDueOn, ...recallIndex(memberId, recall.nextDueOn) },
+        {
+          condition: `lastPurchaseAt = :purchase AND ${recall.seen.lastRecallAt ? 'lastRecallAt = :recall' : 'attribute_not_exists(lastRecallAt)'}`,
+          values: { ':purchase': recall.seen.lastPurchaseAt, ...(recall.seen.lastRecallAt ? { ':recall': recall.seen.lastRecallAt } : {}) },
+        },
+      ),
+    );
     return updated !== undefined;
   }
 }

@@ -10,15 +10,16 @@ import { eventHandler } from '../../../shared/handlers/event';
 import { logger } from '../../../shared/logger';
 import { Coupons } from '../../../shared/records/coupons';
 import { Members, type MemberProfile } from '../../../shared/records/members';
-import { membersPolicy } from '../policy';
-import { figuresOf, isUpgrade, tierCoupon, tierFor } from '../rules';
+import { businessCalendar } from '../../../shared/calendar';
+import { membersPolicy, recallPolicy } from '../policy';
+import { figuresOf, isUpgrade, recallDueOn, tierCoupon, tierFor } from '../rules';
 
 const env = defineEnv(z.object({ EVENT_BUS_NAME: z.string().min(1) }));
 const ATTEMPTS = 5;
 
 /**
- * OrderPlaced → the member record: the purchase counted once, the 12-month figures and tier
- * recomputed; a new tier is announced (MemberTierChanged) and, going up, gives its coupon once.
+ * OrderPlaced → the member record: the purchase counted once, the 12-month figures, tier and the
+ * day a churn recall becomes due recomputed; a new tier is announced (MemberTierChanged) and, going up, gives its coupon once.
  */
 export const handler = eventHandler(OrderPlacedDetail, async (order) => {
   const members = new Members();
@@ -35,6 +36,7 @@ export const handler = eventHandler(OrderPlacedDetail, async (order) => {
       tier,
       ...figures,
       ...(changed ? { tierChangedAt: now } : before?.tierChangedAt ? { tierChangedAt: before.tierChangedAt } : {}),
+      ...(figures.lastPurchaseAt ? { recallDueOn: recallDueOn(figures.lastPurchaseAt, before?.lastRecallAt, recallPolicy, (at) => businessCalendar.dayOf(at)) } : {}),
       updatedAt: now,
       purchases: before?.purchases ?? 0,
     };

@@ -9,7 +9,7 @@ import type { MemberView } from '../schemas';
 
 const READERS: Role[] = ['cs-agent', 'ops-lead'];
 
-/** `GET /members/{memberId}`: tier, 12-month figures, coupons. Never a phone number: those stay in the contact directory. */
+/** `GET /members/{memberId}`: tier, 12-month figures, coupons, last recall. Never a phone number: those stay in the contact directory. */
 export const handler = apiHandler(async (event, caller) => {
   if (!caller.roles.some((role) => READERS.includes(role))) throw new ForbiddenError(`members need one of the roles ${READERS.join(', ')}`);
   const memberId = event.pathParameters?.memberId ?? '';
@@ -22,6 +22,7 @@ export const handler = apiHandler(async (event, caller) => {
     spend12mFen: profile.spend12mFen,
     orders12m: profile.orders12m,
     ...(profile.lastPurchaseAt ? { lastPurchaseAt: profile.lastPurchaseAt } : {}),
+    ...(profile.lastRecallAt ? { lastRecallAt: profile.lastRecallAt } : {}),
     coupons: coupons.map((c) => ({ couponId: c.couponId, kind: c.kind, minSpendFen: c.minSpendFen ?? 0, discountFen: c.amountFen, issuedAt: c.issuedAt, ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) })),
   };
   return json(200, view);
