@@ -16,6 +16,7 @@ import {
   formatPrice,
   formatUpload,
   formatSlaReport,
+  formatCallbacksReport,
   formatSpan,
   formatTable,
   formatTaskChange,
@@ -591,6 +592,22 @@ describe('listing images', () => {
       '  IMAGE_TOO_SMALL   it is 400×300 px; images must be at least 800×800 px',
       '  IMAGE_NOT_SQUARE  it is 400×300 px; images must be square',
       upload.url,
+    ]);
+  });
+});
+
+describe('formatCallbacksReport', () => {
+  it('prints each reason and the total with the verdict against the target', () => {
+    const figures = { due: 4, completed: 3, unreachable: 1, open: 0, coverage: 0.75 };
+    const text = formatCallbacksReport({ generatedAt: at(0), week: '2026-W48', ...figures, target: 0.8, met: false, byReason: [{ reason: 'purchase', ...figures }] });
+    expect(text.split('\n')).toEqual([
+      'Callbacks of 2026-W48 (Asia/Shanghai)',
+      '',
+      expect.stringMatching(/^REASON\s+DUE\s+COMPLETED\s+UNREACHABLE\s+OPEN\s+COVERAGE$/),
+      expect.stringMatching(/^purchase\s+4\s+3\s+1\s+0\s+75 %$/),
+      expect.stringMatching(/^all\s+4\s+3\s+1\s+0\s+75 %$/),
+      '',
+      'coverage 75 % of 4 due: target 80 % NOT met',
     ]);
   });
 });

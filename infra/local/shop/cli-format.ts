@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Measurement } from '../../../functions/listing-review/image';
-import type { CatalogEntryView } from '../../../functions/ops-api/schemas';
+import type { CallbacksReport, CatalogEntryView } from '../../../functions/ops-api/schemas';
+import type * as z from 'zod';
 import { formatYuan } from '../../../shared/money';
 import { isRole, ROLES } from '../../../shared/roles';
 
@@ -49,6 +50,9 @@ export interface SlaReportShape {
   generatedAt: string;
   kinds?: Array<{ kind: string; open: number; breached: number; oldestDueAt?: string }>;
 }
+
+/** What `GET /reports/callbacks` answers (the ops API's own schema). */
+export type CallbacksReportShape = z.infer<typeof CallbacksReport>;
 
 export interface WhoAmIShape {
   user: string;
@@ -311,6 +315,16 @@ export function formatSlaReport(report: SlaReportShape, now: Date): string {
   const rows = kinds.map((k) => [k.kind, String(k.open), String(k.breached), k.oldestDueAt ? relativeDue(k.oldestDueAt, now) : '-']);
   const table = kinds.length ? formatTable(['KIND', 'OPEN', 'BREACHED', 'OLDEST DUE'], rows) : 'no open tasks';
   return `SLA report generated ${formatTime(report.generatedAt)}\n\n${table}`;
+}
+
+const percent = (share: number) => `${Math.round(share * 1000) / 10} %`;
+
+export function formatCallbacksReport(report: CallbacksReportShape): string {
+  const row = (label: string, f: Omit<CallbacksReportShape, 'week' | 'generatedAt' | 'target' | 'met' | 'byReason'>) =>
+    [label, String(f.due), String(f.completed), String(f.unreachable), String(f.open), percent(f.coverage)];
+  const table = formatTable(['REASON', 'DUE', 'COMPLETED', 'UNREACHABLE', 'OPEN', 'COVERAGE'], [...report.byReason.map((r) => row(r.reason, r)), row('all', report)]);
+  const verdict = `coverage ${percent(report.coverage)} of ${report.due} due: target ${percent(report.target)} ${report.met ? 'met' : 'NOT met'}`;
+  return `Callbacks of ${report.week} (Asia/Shanghai)\n\n${table}\n\n${verdict}`;
 }
 
 export function formatWhoAmI(me: WhoAmIShape): string {

@@ -28,6 +28,7 @@ import {
   type ListingImage,
   type ListingViewShape,
   formatSlaReport,
+  formatCallbacksReport,
   formatTaskChange,
   formatTaskDetail,
   formatTaskList,
@@ -36,6 +37,7 @@ import {
   parseDataOption,
   type FlowViewShape,
   type SlaReportShape,
+  type CallbacksReportShape,
   type TaskRow,
   type TaskView,
   type WhoAmIShape,
@@ -79,6 +81,7 @@ Examples:
   npm run ops -- images put ./main.png
   npm run ops -- events send ListingSubmitted --sample --image "$(npm run -s ops -- images put ./main.png | tail -1)"
   npm run ops -- reports sla --as carol:ops-lead
+  npm run ops -- reports callbacks --week 2026-W48 --as carol:cs-agent
   npm run ops -- clock advance 3d
 
 Tokens (commands that call the ops API need one):
@@ -431,14 +434,22 @@ quarantine
     await show(global, replayed, (r) => `replayed ${r.id} at ${r.replayedAt} as event ${r.eventId}`);
   });
 
-program
-  .command('reports')
-  .description('reports')
+const reports = program.command('reports').description('reports');
+reports
   .command('sla')
   .description('open and SLA-breached tasks per kind')
   .action(async (_options: unknown, command: Command) => {
     const global = globals(command);
     await show(global, await callApi<SlaReportShape>(global, 'GET', '/reports/sla'), formatSlaReport);
+  });
+reports
+  .command('callbacks')
+  .description("a week's member callbacks against the 80 % coverage target (ISO week, Asia/Shanghai)")
+  .option('--week <week>', 'ISO week such as 2026-W48 (default: the current one)')
+  .action(async (options: { week?: string }, command: Command) => {
+    const global = globals(command);
+    const query = options.week ? `?week=${encodeURIComponent(options.week)}` : '';
+    await show(global, await callApi<CallbacksReportShape>(global, 'GET', `/reports/callbacks${query}`), formatCallbacksReport);
   });
 
 program

@@ -16,22 +16,23 @@ export interface InstanceReport extends DemoInstance {
 
 export interface DemoReport {
   ok: boolean;
-  scenarios: Array<{ flow: string; title: string; instances: InstanceReport[]; error?: string }>;
+  scenarios: Array<{ flow: string; title: string; instances: InstanceReport[]; notes: string[]; error?: string }>;
 }
 
 /** Runs the scenarios one after another and checks every instance reached its expected end. */
 export async function runDemo(platform: Platform, scenarios: DemoScenario[], onStep: (label: string) => void = () => undefined): Promise<DemoReport> {
-  const context = demoContext(platform, onStep);
   const report: DemoReport = { ok: true, scenarios: [] };
   for (const scenario of scenarios) {
+    const notes: string[] = [];
+    const context = demoContext(platform, onStep, (line) => notes.push(line));
     try {
       const instances = await scenario.run(context);
       const checked = await Promise.all(instances.map((instance) => check(context, instance)));
-      report.scenarios.push({ flow: scenario.flow, title: scenario.title, instances: checked });
+      report.scenarios.push({ flow: scenario.flow, title: scenario.title, instances: checked, notes });
       if (checked.some((i) => !i.ok)) report.ok = false;
     } catch (error) {
       report.ok = false;
-      report.scenarios.push({ flow: scenario.flow, title: scenario.title, instances: [], error: (error as Error).message });
+      report.scenarios.push({ flow: scenario.flow, title: scenario.title, instances: [], notes, error: (error as Error).message });
     }
   }
   return report;
@@ -55,7 +56,7 @@ async function check(context: DemoContext, instance: DemoInstance): Promise<Inst
 /** Who the demo looks tasks up as: any role may list the inbox. */
 const TASK_READER = { user: 'demo', groups: ['ops-lead'] };
 
-export function demoContext(platform: Platform, onStep: (label: string) => void): DemoContext {
+export function demoContext(platform: Platform, onStep: (label: string) => void, onNote: (line: string) => void = () => undefined): DemoContext {
   const { sfn, events, dynamo, s3 } = localClients(platform.awsEndpoint);
 
   const flowState = async (flow: string, businessKey: string): Promise<FlowState | undefined> => {
@@ -109,6 +110,7 @@ export function demoContext(platform: Platform, onStep: (label: string) => void)
       }
     },
     step: onStep,
+    note: onNote,
   };
 }
 
@@ -127,6 +129,7 @@ export function formatReport(report: DemoReport): string {
       explain(i.actual?.output),
     ]);
     lines.push(...table(['instance', 'flow', 'story', 'status', 'verdict', 'what the flow says'], rows));
+    lines.push(...scenario.notes.map((note) => `  ${note}`));
   }
   const total = report.scenarios.flatMap((s) => s.instances);
   lines.push('', `${total.filter((i) => i.ok).length} of ${total.length} flow instances reached their expected end state${report.ok ? '' : ' — demo FAILED'}`);
@@ -136,8 +139,20 @@ export function formatReport(report: DemoReport): string {
 /** The flow's own words about the outcome: a routing reason, a resolution, a decision, a listing's fate. */
 function explain(output: unknown): string {
   const result = (output ?? {}) as Record<string, unknown>;
-  const text = ([result.reason, result.explanation, result.resolution, result.decision].find((v) => typeof v === 'string') as string | undefined) ?? listingOutcome(result);
+  const text =
+    callbackOutcome(result) ??
+    ([result.reason, result.explanation, result.resolution, result.decision].find((v) => typeof v === 'string') as string | undefined) ??
+    listingOutcome(result);
   return text ? (text.length > 110 ? `${text.slice(0, 107)}...` : text) : '';
+}
+
+/** A callback's result in a line: the outcome, after how many attempts, the member's satisfaction, the follow-up. */
+function callbackOutcome(result: Record<string, unknown>): string | undefined {
+  if (typeof result.callbackId !== 'string') return undefined;
+  const parts = [`${result.outcome} after ${result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`}`];
+  if (typeof result.satisfaction === 'number') parts.push(`satisfaction ${result.satisfaction}/5`);
+  if (result.badReview) parts.push(`bad review, follow-up: ${result.followUp}`);
+  return parts.join('; ');
 }
 
 /** A listing review's result in a line: which revision, published when, what became of its slow-moving SKUs, or why it was abandoned. */

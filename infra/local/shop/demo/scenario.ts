@@ -37,6 +37,8 @@ export interface DemoContext {
   waitFor(flow: string, businessKey: string, status?: string): Promise<FlowState>;
   /** Counts one scripted step for the progress bar. */
   step(label: string): void;
+  /** A line for the report, printed under the scenario's table (a weekly figure, say). */
+  note(line: string): void;
 }
 
 /** A scripted part of the demo day for one flow. */
