@@ -55,6 +55,14 @@ describe('members', () => {
     expect((await opsApi(platform, 'GET', '/members/M-T2', { user: 'rita', roles: ['reviewer'] })).status).toBe(403);
     expect((await opsApi(platform, 'GET', '/members/NO-SUCH-MEMBER', carol)).status).toBe(404);
   });
+
+  it('counts each paid refund once in the member record', async () => {
+    const paid = { refundId: 'M-RF-1', orderId: 'M-ORD-5', memberId: 'M-T2', paidFen: 12_300, providerRefundId: 'LOCAL-1', paidAt: new Date(platform.clock.now()).toISOString() };
+    const entry = { EventBusName: EVENT_BUS_NAME, Source: 'shop.workflows', DetailType: 'RefundPaid', Detail: JSON.stringify(paid) };
+    expect((await clients.events.send(new PutEventsCommand({ Entries: [entry, entry] }))).FailedEntryCount).toBe(0);
+    await platform.clock.settle();
+    expect(await member('M-T2', (m) => m.refunds > 0, 'the refund counted')).toMatchObject({ refunds: 1, refundedFen: 12_300 });
+  });
 });
 
 describe('churn recall', () => {

@@ -3,12 +3,13 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { OrderPlaced } from '../events/order-placed';
+import { RefundPaid } from '../events/refund-paid';
 import { recallPolicy } from '../functions/members/policy';
 import { ruleFor } from './constructs/event-rules';
 import { stepFunction, type FlowResources } from './constructs/flow';
 
 /**
- * Members (business rules §5): the member record kept from the platform's events, with its tier
+ * Members (business rules §5): the member record kept from the platform's events (orders and paid refunds), with its tier
  * by 12-month spend or orders; a tier change is announced (MemberTierChanged) and, going up, gives
  * that tier's coupon once. Every day at 10:00 Shanghai, lapsed members get the churn recall.
  */
@@ -20,6 +21,8 @@ export class MembersDomain extends Construct {
       resources.bus,
     );
     ruleFor(this, 'PurchaseRule', OrderPlaced, recordPurchase, resources, 'OrderPlaced: the member record and tier');
+    const recordRefund = stepFunction(this, 'RecordRefund', 'functions/members/record-refund/handler.ts', 'Counts a paid refund in the member record', resources);
+    ruleFor(this, 'RefundRule', RefundPaid, recordRefund, resources, 'RefundPaid: the member record');
 
     const recall = resources.notifications.bind(
       stepFunction(this, 'RecallLapsed', 'functions/members/recall-lapsed/handler.ts', 'Gives lapsed members the recall coupon and message, once in 30 days', resources),

@@ -171,6 +171,8 @@ export const MemberView = z.object({
   tier: z.enum(['regular', 'silver', 'gold', 'diamond']),
   spend12mFen: z.number().int().describe('spend of the last 12 months, fen'),
   orders12m: z.number().int(),
+  refunds: z.number().int().describe('refunds paid to the member'),
+  refundedFen: z.number().int().describe('their total, fen'),
   lastPurchaseAt: z.string().optional(),
   coupons: z.array(
     z.object({

@@ -14,6 +14,8 @@ import { GSI2, recordsTable } from './table';
  *   `RECALL#<recallDueOn>` / `<memberId>` (the members a day's recall run is for; never a scan);
  * - `PURCHASE#<placedAt>#<orderId>`: one item per order (`totalFen`), written once per order, so a
  *   duplicated OrderPlaced counts once; the profile's 12-month figures are summed from them.
+ * - `REFUND#<refundId>`: one item per refund paid (`paidFen`, `paidAt`), written once per refund, so
+ *   a duplicated RefundPaid counts once; the member view counts and sums them.
  * A member's orders are also found through the orders' gsi1 (`MEMBER#<memberId>` / `ORDER#<placedAt>`, `orders.ts`).
  */
 export const memberPartition = (memberId: string) => `MEMBER#${memberId}`;
@@ -42,7 +44,14 @@ export interface Purchase {
 
 const profileKey = (memberId: string) => ({ pk: memberPartition(memberId), sk: 'PROFILE' });
 const recallIndex = (memberId: string, day: string) => ({ gsi2pk: `RECALL#${day}`, gsi2sk: memberId });
+export interface MemberRefund {
+  refundId: string;
+  paidFen: number;
+  paidAt: string;
+}
+
 const PURCHASE = 'PURCHASE#';
+const REFUND = 'REFUND#';
 const purchaseKey = (memberId: string, purchase: Purchase) => ({ pk: memberPartition(memberId), sk: `${PURCHASE}${purchase.placedAt}#${purchase.orderId}` });
 
 export class Members {
@@ -69,6 +78,20 @@ export class Members {
       if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
       throw error;
     }
+  }
+
+  /** Keeps a paid refund once; false when it was kept before (a duplicate event). */
+  async recordRefund(memberId: string, refund: MemberRefund): Promise<boolean> {
+    return this.table.putOnce({ pk: memberPartition(memberId), sk: `${REFUND}${refund.refundId}`, ...refund });
+  }
+
+  /** Every refund paid to the member. */
+  async refunds(memberId: string): Promise<MemberRefund[]> {
+    return this.table.queryAll<MemberRefund>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :refund)',
+      ExpressionAttributeValues: { ':pk': memberPartition(memberId), ':refund': REFUND },
+      ConsistentRead: true,
+    });
   }
 
   /** The member's purchases placed at or after `since`, oldest first. */
