@@ -305,6 +305,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A week's member callbacks: due, completed (reached or declined), unreachable, open, coverage against the 80 % target, per reason
+         * @description One of the reports served by `GET /reports/{name}` (name `callbacks`).
+         */
+        get: operations["getCallbacksReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/listings/{listingId}": {
         parameters: {
             query?: never;
@@ -422,6 +442,38 @@ export interface components {
             /** @description more instances match than one call handles: call again */
             more: boolean;
             results: components["schemas"]["RedriveResult"][];
+        };
+        CallbacksReport: {
+            generatedAt: string;
+            /** @description ISO week, Asia/Shanghai */
+            week: string;
+            /** @description callbacks whose first attempt was due in the week */
+            due: number;
+            /** @description reached or declined */
+            completed: number;
+            /** @description ended unreachable after every attempt */
+            unreachable: number;
+            /** @description not ended yet */
+            open: number;
+            /** @description completed ÷ due (1 when nothing was due) */
+            coverage: number;
+            /** @description the coverage target, 0.8 */
+            target: number;
+            met: boolean;
+            byReason: {
+                /** @enum {string} */
+                reason: "purchase" | "aftersales" | "complaint";
+                /** @description callbacks whose first attempt was due in the week */
+                due: number;
+                /** @description reached or declined */
+                completed: number;
+                /** @description ended unreachable after every attempt */
+                unreachable: number;
+                /** @description not ended yet */
+                open: number;
+                /** @description completed ÷ due (1 when nothing was due) */
+                coverage: number;
+            }[];
         };
         CatalogEntryView: {
             skuId: string;
@@ -575,9 +627,13 @@ export interface components {
             /** @description spend of the last 12 months, fen */
             spend12mFen: number;
             orders12m: number;
+            /** @description refunds paid to the member */
+            refunds: number;
+            /** @description their total, fen */
+            refundedFen: number;
             lastPurchaseAt?: string;
             coupons: {
-                /** @description what earned it: a refund id, a complaint id, tier-<tier> */
+                /** @description what earned it: a refund id, a complaint id, tier-<tier>, recall-<day> */
                 couponId: string;
                 /** @enum {string} */
                 kind: "quality" | "red-packet" | "tier" | "recall";
@@ -587,6 +643,7 @@ export interface components {
                 issuedAt: string;
                 expiresAt?: string;
             }[];
+            /** @description when the member last got the churn recall */
             lastRecallAt?: string;
         };
         QuarantineReport: {
@@ -1198,6 +1255,32 @@ export interface operations {
                     "application/json": components["schemas"]["QuarantineReport"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getCallbacksReport: {
+        parameters: {
+            query?: {
+                /** @description ISO week in Asia/Shanghai, e.g. 2026-W48 (default: the current week) */
+                week?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the report, computed now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbacksReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
         };
