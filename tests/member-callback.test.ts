@@ -136,4 +136,26 @@ describe('member callbacks on the virtual clock', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('week');
   });
+
+  it('calls back a week after a refund case, three days after a complaint fix shipped, and not twice for a complaint resolved by a refund', async () => {
+    const completed = (caseId: string, kind: string, outcome: string) => ({
+      EventBusName: EVENT_BUS_NAME,
+      Source: 'shop.workflows',
+      DetailType: 'AftersalesCompleted',
+      Detail: JSON.stringify({ caseId, kind, orderId: 'CB-A', memberId: 'M-CB-A', outcome, completedAt: new Date(platform.clock.now()).toISOString() }),
+    });
+    const sent = await clients.events.send(
+      new PutEventsCommand({ Entries: [completed('R-CB-1', 'refund', 'approved'), completed('R-CB-1', 'refund', 'approved'), completed('C-CB-1', 'complaint', 'reship'), completed('C-CB-2', 'complaint', 'refund')] }),
+    );
+    expect(sent.FailedEntryCount).toBe(0);
+    await platform.clock.settle();
+    for (const id of ['aftersales-R-CB-1', 'complaint-C-CB-1']) expect((await eventually(() => flow(id), (f) => f.status === 'RUNNING', `${id} running`)).currentStep).toBe('Wait for callback hours');
+    expect((await opsApi(platform, 'GET', '/flows/member-callback/complaint-C-CB-2', carol)).status).toBe(404);
+
+    await advanceTo(new Date(platform.clock.now() + 3 * 86_400_000 + 30_000).toISOString());
+    expect((await task('complaint-C-CB-1')).summary).toBe('Call regular member M-CB-A: check that the fix for complaint C-CB-1 arrived and solved it (attempt 1 of 3)');
+    expect(await openTasks('aftersales-R-CB-1')).toHaveLength(0);
+    await advanceTo(new Date(platform.clock.now() + 4 * 86_400_000).toISOString());
+    expect((await task('aftersales-R-CB-1')).summary).toContain('ask whether after-sales case R-CB-1 was resolved to their satisfaction');
+  });
 });

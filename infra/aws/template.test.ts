@@ -136,7 +136,7 @@ describe('the production app', () => {
 describe('the flows', () => {
   const workflows = () => templates['Shop-test-Workflows'];
 
-  it.each(['order-routing', 'stock-out', 'refund', 'complaint'])('%s is a STANDARD state machine named after the flow, logged without execution data', (flow) => {
+  it.each(['order-routing', 'stock-out', 'refund', 'complaint', 'member-callback', 'listing-review'])('%s is a STANDARD state machine named after the flow, logged without execution data', (flow) => {
     workflows().hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: `${flow}-test`,
       StateMachineType: 'STANDARD',
@@ -184,6 +184,37 @@ describe('the flows', () => {
     const wait = states['Contact the customer'];
     expect(wait).toMatchObject({ Resource: expect.stringMatching(/:states:::lambda:invoke\.waitForTaskToken$/), TimeoutSecondsPath: '$.humanTask.slaSeconds' });
     expect(wait.Parameters.Payload.spec).toMatchObject({ kind: 'stock-out-contact', role: 'cs-agent', escalation: { role: 'ops-lead', maxLevels: 1, slaSeconds: 47 * 3600 } });
+  });
+});
+
+describe('member callbacks and churn recall', () => {
+  const workflows = () => templates['Shop-test-Workflows'];
+  const intakeOf = (rule: any) => workflows().findResources('AWS::Lambda::Function')[rule.Properties.Targets[0].Arn['Fn::GetAtt'][0]].Properties.Environment.Variables;
+  const rules = () => Object.values(workflows().findResources('AWS::Events::Rule'));
+
+  it('starts a callback from each cause, the rule filtering what calls for none, the flow getting only the fields it needs', () => {
+    const starts = rules().filter((rule: any) => rule.Properties.Description?.endsWith('starts member-callback'));
+    const byPrefix = Object.fromEntries(starts.map((rule: any) => [intakeOf(rule).BUSINESS_KEY_PREFIX, { pattern: rule.Properties.EventPattern, env: intakeOf(rule) }]));
+    expect(Object.keys(byPrefix).sort()).toEqual(['aftersales-', 'complaint-', 'purchase-']);
+    expect(byPrefix['purchase-'].pattern).toEqual({ source: ['shop.orders'], 'detail-type': ['OrderPlaced'], detail: { totalFen: [{ numeric: ['>', 50_000] }] } });
+    expect(byPrefix['purchase-'].env).toMatchObject({ BUSINESS_KEY: 'orderId', BUSINESS_KEY_FIELD: 'callbackId', INPUT_FIELDS: 'orderId,memberId,placedAt,totalFen' });
+    expect(byPrefix['aftersales-'].pattern.detail).toEqual({ kind: ['refund'] });
+    expect(byPrefix['complaint-'].pattern.detail).toEqual({ kind: ['complaint'], outcome: [{ 'anything-but': ['refund'] }] });
+  });
+
+  it('gives each call the rest of the day as its SLA, without escalation, and the follow-up 24 hours then ops-lead', () => {
+    const machine = Object.values(workflows().findResources('AWS::StepFunctions::StateMachine')).find((m) => m.Properties.StateMachineName === 'member-callback-test')!;
+    const states = Object.fromEntries(allStates(inspectableDefinition(machine.Properties)));
+    expect(states['Call the member: open'].Parameters).toEqual({ 'slaSeconds.$': '$.callback.slaSeconds' });
+    expect(states['Call the member'].Parameters.Payload.spec).toMatchObject({ kind: 'member-callback', role: 'cs-agent' });
+    expect(states['Call the member'].Parameters.Payload.spec.escalation).toBeUndefined();
+    expect(states['Wait for callback hours']).toMatchObject({ Type: 'Wait', TimestampPath: '$.callback.opensAt' });
+    expect(states['Follow up the bad review'].Parameters.Payload.spec).toMatchObject({ kind: 'review-follow-up', escalation: { role: 'ops-lead', maxLevels: 1, slaSeconds: 24 * 3600 } });
+  });
+
+  it('runs the churn recall daily at 10:00 Shanghai (02:00 UTC), with retries and the dead-letter queue', () => {
+    const recall = rules().find((rule: any) => rule.Properties.ScheduleExpression === 'cron(0 2 * * ? *)');
+    expect(recall?.Properties.Targets[0]).toMatchObject({ RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: expect.anything() } });
   });
 });
 
