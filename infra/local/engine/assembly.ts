@@ -503,6 +503,7 @@ function readFunction(found: Found, invokeConfigs: Found[]): LocalFunction {
     handlerExport: found.resource.Metadata![metadata.handler] ?? 'handler',
     environment,
     timeoutSeconds: Number(property(found, 'Timeout') ?? 3),
+    memorySize: Number(property(found, 'MemorySize') ?? 128),
     ...(deadLetterArn === undefined ? {} : { deadLetterArn }),
     asyncRetryAttempts: retries === undefined ? 2 : Number(retries),
   };

@@ -5,6 +5,7 @@ import { parseFaultSettings, type FaultInjector } from './faults';
 import { readBody } from './http-util';
 import { isS3Request, serveS3 } from './s3/http';
 import type { LocalS3 } from './s3/service';
+import { unitsFor, type PlatformTrace } from './trace';
 
 /** A service answering `X-Amz-Target: <Prefix>.<Action>` with `Action(request)`. */
 export type ServiceApi = Record<string, unknown>;
@@ -20,6 +21,8 @@ export interface AwsServerOptions {
   /** Injected faults: `/_local/faults` sets, shows and clears them; DynamoDB requests consult them. */
   faults?: FaultInjector;
   log?: (line: string) => void;
+  /** Records DynamoDB calls with their capacity (see trace.ts); nothing when omitted. */
+  trace?: PlatformTrace;
 }
 
 const DYNAMODB_PREFIX = 'DynamoDB_20120810';
@@ -53,7 +56,7 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
   if (prefix === DYNAMODB_PREFIX) {
     const throttle = options.faults?.dynamodb();
     if (throttle) return sendAwsError(response, 'application/x-amz-json-1.0', new AwsServiceError(throttle.type, throttle.message, 400));
-    return proxy(request, body, response, options.dynamoDbEndpoint);
+    return options.trace ? tracedProxy(request, body, response, options.dynamoDbEndpoint, action, options.trace) : proxy(request, body, response, options.dynamoDbEndpoint);
   }
   const contentType = String(request.headers['content-type'] ?? 'application/x-amz-json-1.1');
   const service = options.services[prefix];
@@ -127,6 +130,57 @@ async function proxy(request: http.IncomingMessage, body: Buffer, response: http
   });
   response.writeHead(upstream.status, out);
   response.end(payload);
+}
+
+/**
+ * The proxy with capacity accounting: asks DynamoDB Local for the consumed capacity and hands the
+ * caller the response it would have had without asking (the checksum header goes, as the body
+ * may change).
+ */
+async function tracedProxy(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse, endpoint: string, action: string, trace: PlatformTrace) {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return proxy(request, body, response, endpoint);
+  }
+  const asked = parsed.ReturnConsumedCapacity !== undefined && parsed.ReturnConsumedCapacity !== 'NONE';
+  const sent = asked ? body : Buffer.from(JSON.stringify({ ...parsed, ReturnConsumedCapacity: 'TOTAL' }));
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const startedAt = performance.now();
+  trace.callStarted?.();
+  let upstream: Response;
+  let payload: Buffer;
+  try {
+    upstream = await fetch(endpoint, { method: 'POST', headers, body: sent });
+    payload = Buffer.from(await upstream.arrayBuffer());
+  } finally {
+    trace.callEnded?.();
+  }
+  const durationMs = performance.now() - startedAt;
+  let answer = payload;
+  let consumed: unknown;
+  try {
+    const result = JSON.parse(payload.toString('utf8') || '{}');
+    consumed = result.ConsumedCapacity;
+    if (!asked && consumed !== undefined) {
+      delete result.ConsumedCapacity;
+      answer = Buffer.from(JSON.stringify(result));
+    }
+  } catch {
+    // Not JSON: passed on as it came.
+  }
+  trace.dynamodb({ action, via: 'sdk', request: body.toString('utf8'), ...unitsFor(action, consumed), startedAt, durationMs, status: upstream.status });
+  const out: Record<string, string> = {};
+  upstream.headers.forEach((value, name) => {
+    if (!['content-length', 'connection', 'transfer-encoding', 'content-encoding', 'x-amz-crc32'].includes(name)) out[name] = value;
+  });
+  response.writeHead(upstream.status, out);
+  response.end(answer);
 }
 
 function sendAwsError(response: http.ServerResponse, contentType: string, error: AwsServiceError) {

@@ -9,6 +9,7 @@ import type { FaultInjector } from './faults';
 import { divertFunctionOutput } from './function-output';
 import type { LocalFunction } from './model';
 import { FunctionError } from './stepfunctions/integrations';
+import type { PlatformTrace } from './trace';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -33,6 +34,8 @@ export interface LambdaRuntimeOptions {
   asyncRetryDelayMs?: number;
   /** Injected faults (`/_local/faults`): consulted once per invocation. */
   faults?: FaultInjector;
+  /** Records each invocation's duration (see trace.ts). */
+  trace?: PlatformTrace;
 }
 
 /**
@@ -131,6 +134,8 @@ export class LocalLambdas {
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
     const context = lambdaContext(fn, deadline);
     let timer: NodeJS.Timeout | undefined;
+    const startedAt = performance.now();
+    let failed = false;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(new FunctionError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`)),
@@ -141,11 +146,13 @@ export class LocalLambdas {
       // Deep copy: a handler must not share objects with its caller, as across a real invocation.
       return await Promise.race([this.environment.run(env, () => handler(structuredClone(event), context)), timeout]);
     } catch (error) {
+      failed = true;
       if (error instanceof FunctionError) throw error;
       const failure = error instanceof Error ? error : new Error(String(error));
       throw new FunctionError(failure.name || 'Error', failure.message, (failure.stack ?? '').split('\n').slice(1, 6).map((l) => l.trim()));
     } finally {
       clearTimeout(timer);
+      this.options.trace?.lambda({ functionName: fn.functionName, memoryMb: fn.memorySize, durationMs: performance.now() - startedAt, failed });
     }
   }
 
@@ -186,7 +193,7 @@ function lambdaVariables(fn: LocalFunction): Record<string, string> {
   return {
     AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
   };
 }
@@ -198,7 +205,7 @@ function lambdaContext(fn: LocalFunction, deadline: number): Context {
     functionName: fn.functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: fn.arn,
-    memoryLimitInMB: '512',
+    memoryLimitInMB: String(fn.memorySize),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${fn.functionName}`,
     logStreamName: `local/${fn.functionName}`,

@@ -25,6 +25,8 @@ export interface LocalFunction {
   handlerExport: string;
   environment: Record<string, string>;
   timeoutSeconds: number;
+  /** MemorySize of the template (MB; Lambda's default 128). */
+  memorySize: number;
   /** Where failed asynchronous invocations go (DeadLetterConfig or an OnFailure destination). */
   deadLetterArn?: string;
   /** Retries of a failed asynchronous invocation (EventInvokeConfig; AWS default 2). */

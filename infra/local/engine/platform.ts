@@ -17,6 +17,7 @@ import { LocalS3 } from './s3/service';
 import { startScheduler } from './scheduler';
 import { LocalSqs } from './sqs';
 import { LocalStepFunctions } from './stepfunctions/service';
+import { unitsFor, type PlatformTrace } from './trace';
 
 export interface PlatformOptions {
   /** The app to serve, and how its code meets the engine. */
@@ -39,6 +40,8 @@ export interface PlatformOptions {
    * fix it, so what depends on the date (a business calendar's data, document ages) stays the same.
    */
   clockStart?: string;
+  /** Records what the platform does, for cost models and benchmarks (see trace.ts); off when omitted. */
+  trace?: PlatformTrace;
 }
 
 export interface Platform {
@@ -54,6 +57,10 @@ export interface Platform {
   lambdas: LocalLambdas;
   /** Injected faults (also `/_local/faults` on the AWS endpoint). */
   faults: FaultInjector;
+  /** DynamoDB Local itself, behind the proxy (benchmarks replay calls straight against it). */
+  dynamoDbEndpoint: string;
+  /** What was passed as `trace`, if anything. */
+  trace?: PlatformTrace;
   /** Milliseconds from the call to accepting requests. */
   startupMs: number;
   stop(): Promise<void>;
@@ -107,6 +114,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       clock,
       faults,
       log,
+      trace: options.trace,
     });
     const awsPort = await listen(awsServer, options.awsPort ?? 4566, app.portVariables.aws);
     cleanup.push(() => close(awsServer));
@@ -117,6 +125,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     services.dynamo = dynamo;
     const dynamoClient = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
     await createTablesFromTemplate(dynamoClient, model.tables);
+    if (options.trace) traceIntegrationCalls(dynamoClient, options.trace);
 
     const sqs = new LocalSqs(model.queues, { now: () => clock.now(), baseUrl: awsEndpoint });
     const s3Dir = options.s3Dir ?? (options.persistDir ? path.join(stateDir, 's3') : undefined);
@@ -139,6 +148,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       log,
       functionOutput: options.functionOutput,
       faults,
+      trace: options.trace,
     });
     cleanup.push(() => lambdas.dispose());
     app.installEnvSource(() => lambdas.invocationEnvironment() ?? process.env);
@@ -160,6 +170,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
     });
     cleanup.push(() => eventBridge.close());
+    if (options.trace) tracePutEvents(eventBridge, options.trace);
     clock.addBusyProbe(() => eventBridge.inFlight > 0);
 
     stepFunctions = new LocalStepFunctions(
@@ -183,7 +194,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const keyFile = path.join(stateDir, 'issuer-key.json');
     const audience = model.apis[0]?.audience || 'local-client';
     const issuer = await createLocalIssuer({ issuer: app.tokenIssuer, audience, keyFile });
-    const apiServer = createApiServer({ apis: model.apis, issuer, invoke: (name, event) => lambdas.invoke(name, event, { faults: false }), clock, log, site: app.site });
+    const invokeRoute = (name: string, event: unknown) => {
+      options.trace?.apiRequest((event as { routeKey?: string }).routeKey ?? name);
+      return lambdas.invoke(name, event, { faults: false });
+    };
+    const apiServer = createApiServer({ apis: model.apis, issuer, invoke: invokeRoute, clock, log, site: app.site });
     const apiPort = await listen(apiServer, options.apiPort ?? 3000, app.portVariables.api);
     cleanup.push(() => close(apiServer));
     const apiEndpoint = `http://127.0.0.1:${apiPort}`;
@@ -191,7 +206,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const connection: ConnectionFile = { awsEndpoint, apiEndpoint, issuer: app.tokenIssuer, audience, keyFile };
     writeFileSync(path.join(stateDir, 'connection.json'), `${JSON.stringify(connection, null, 2)}\n`);
 
-    const platform: Platform = { awsEndpoint, apiEndpoint, model, clock, issuer, stepFunctions, eventBridge, sqs, s3, lambdas, faults, startupMs: 0, stop };
+    const platform: Platform = { awsEndpoint, apiEndpoint, model, clock, issuer, stepFunctions, eventBridge, sqs, s3, lambdas, faults, dynamoDbEndpoint: dynamo.endpoint, trace: options.trace, startupMs: 0, stop };
     if (app.seed) {
       log('seeding the app\'s starting data');
       await app.seed(platform);
@@ -210,6 +225,48 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
  * otherwise race the server's close and see ECONNRESET / "socket hang up".
  */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** The state machines' direct DynamoDB calls, with the capacity they consume (the caller's response unchanged). */
+function traceIntegrationCalls(client: DynamoDBClient, trace: PlatformTrace): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      const asked = input.ReturnConsumedCapacity !== undefined && input.ReturnConsumedCapacity !== 'NONE';
+      const request = JSON.stringify(input);
+      const action = String(context.commandName ?? '').replace(/Command$/, '');
+      const startedAt = performance.now();
+      trace.callStarted?.();
+      let status = 200;
+      try {
+        const result = await next({ ...args, input: asked ? input : { ...input, ReturnConsumedCapacity: 'TOTAL' } });
+        const output = result.output as unknown as Record<string, unknown>;
+        trace.dynamodb({ action, via: 'integration', request, ...unitsFor(action, output.ConsumedCapacity), startedAt, durationMs: performance.now() - startedAt, status });
+        if (!asked) delete output.ConsumedCapacity;
+        return result;
+      } catch (error) {
+        status = 400;
+        trace.dynamodb({ action, via: 'integration', request, readUnits: 0, writeUnits: 0, startedAt, durationMs: performance.now() - startedAt, status });
+        throw error;
+      } finally {
+        trace.callEnded?.();
+      }
+    },
+    { step: 'initialize', name: 'platformTrace' },
+  );
+}
+
+/** Every PutEvents (from SDK clients and state machines alike), with each entry's billed size. */
+function tracePutEvents(eventBridge: LocalEventBridge, trace: PlatformTrace): void {
+  const putEvents = eventBridge.PutEvents.bind(eventBridge);
+  eventBridge.PutEvents = async (input) => {
+    const result = await putEvents(input);
+    const accepted = (input.Entries ?? []).filter((_, i) => result.Entries[i]?.ErrorCode === undefined);
+    trace.putEvents({
+      entryBytes: accepted.map((e) => Buffer.byteLength(`${e.Source ?? ''}${e.DetailType ?? ''}${e.Detail ?? ''}${(e.Resources ?? []).join('')}`)),
+      detailTypes: accepted.map((e) => String(e.DetailType)),
+    });
+    return result;
+  };
+}
 
 function listen(server: http.Server, port: number, variable: string): Promise<number> {
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;

@@ -41,6 +41,29 @@ interface Execution {
   redriveDate?: number;
   /** Client tokens of redrives made, so a retried RedriveExecution is not a second redrive. */
   redriveTokens: Set<string>;
+  /** performance.now() at start and close: what Express bills is real duration. */
+  realStart: number;
+  realStop?: number;
+}
+
+/** One execution as a cost model sees it (see `executionTraces`). */
+export interface ExecutionTrace {
+  name: string;
+  stateMachine: string;
+  flow?: string;
+  type: 'STANDARD' | 'EXPRESS';
+  status: Status;
+  /** Real milliseconds from start to close (undefined while running). */
+  durationMs?: number;
+  /** States entered, plus every retried attempt: what Standard bills as state transitions. */
+  stateTransitions: number;
+  historyEvents: number;
+  /** The largest input, output or parameters any event of the history holds (bytes). */
+  largestPayloadBytes: number;
+  /** Task states run per integration (`lambda`, `dynamodb`, `events`, ...), retries included. */
+  tasksByIntegration: Record<string, number>;
+  /** How long each call of a service integration other than Lambda took (to its answer, or to the token being handed out). */
+  integrationCallsMs: Array<{ resourceType: string; ms: number }>;
 }
 
 interface PendingTask {
@@ -234,6 +257,58 @@ export class LocalStepFunctions {
     }
   }
 
+  /** Every execution so far, as a cost model reads it (Express ones included: AWS keeps their logs). */
+  executionTraces(): ExecutionTrace[] {
+    return [...this.executions.values()].map((e) => {
+      const events = e.history.events(true);
+      let entered = 0;
+      let taskStatesEntered = 0;
+      let largestPayloadBytes = Buffer.byteLength(e.input);
+      const tasksByIntegration: Record<string, number> = {};
+      const integrationCallsMs: ExecutionTrace['integrationCallsMs'] = [];
+      const open = new Map<string, number[]>();
+      for (const event of events) {
+        const task = Object.values(event).find((v) => v && typeof v === 'object' && 'resourceType' in (v as object)) as { resourceType: string; resource: string } | undefined;
+        if (task && task.resourceType !== 'lambda') {
+          const key = `${task.resourceType}:${task.resource}`;
+          if (event.type === 'TaskScheduled') open.set(key, [...(open.get(key) ?? []), event.timestamp]);
+          else if (['TaskSubmitted', 'TaskSucceeded', 'TaskFailed', 'TaskTimedOut'].includes(event.type) && open.get(key)?.length) {
+            integrationCallsMs.push({ resourceType: task.resourceType, ms: (event.timestamp - open.get(key)!.shift()!) * 1000 });
+          }
+        }
+        if (event.type.endsWith('StateEntered')) {
+          entered++;
+          if (event.type === 'TaskStateEntered') taskStatesEntered++;
+        }
+        for (const value of Object.values(event)) {
+          if (!value || typeof value !== 'object') continue;
+          for (const key of ['input', 'output', 'parameters']) {
+            const text = (value as Record<string, unknown>)[key];
+            if (typeof text === 'string') largestPayloadBytes = Math.max(largestPayloadBytes, Buffer.byteLength(text));
+          }
+        }
+        if (event.type === 'TaskScheduled') {
+          const resourceType = String((event.taskScheduledEventDetails as { resourceType?: string })?.resourceType ?? 'lambda');
+          tasksByIntegration[resourceType] = (tasksByIntegration[resourceType] ?? 0) + 1;
+        }
+      }
+      const scheduled = Object.values(tasksByIntegration).reduce((a, b) => a + b, 0);
+      return {
+        name: e.name,
+        stateMachine: e.machine.model.name,
+        ...(e.machine.model.flow ? { flow: e.machine.model.flow } : {}),
+        type: e.machine.model.type,
+        status: e.status,
+        ...(e.realStop !== undefined ? { durationMs: e.realStop - e.realStart } : {}),
+        stateTransitions: entered + Math.max(0, scheduled - taskStatesEntered),
+        historyEvents: events.length,
+        largestPayloadBytes,
+        tasksByIntegration,
+        integrationCallsMs,
+      };
+    });
+  }
+
   stateMachineArns(): string[] {
     return [...this.machines.keys()];
   }
@@ -258,6 +333,7 @@ export class LocalStepFunctions {
       closed: Promise.resolve(),
       redriveCount: 0,
       redriveTokens: new Set(),
+      realStart: performance.now(),
     };
     this.executions.set(arn, execution);
     execution.history.executionStarted(input, machine.model);
@@ -322,7 +398,7 @@ export class LocalStepFunctions {
 
   private close(execution: Execution, status: Exclude<Status, 'RUNNING'>, details: { output?: string; error?: string; cause?: string }) {
     if (execution.status !== 'RUNNING') return;
-    Object.assign(execution, { status, stopDate: this.clock.now(), ...details });
+    Object.assign(execution, { status, stopDate: this.clock.now(), realStop: performance.now(), ...details });
     execution.controller.abort(new Error(`execution ${status}`));
     // Tokens stay known: a late callback hears TaskTimedOut, as from AWS, not "does not exist".
     for (const task of this.tasks.values()) {

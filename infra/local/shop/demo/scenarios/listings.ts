@@ -20,7 +20,7 @@ const FORGOTTEN = 'L-MAOFENG-1';
 const at = (context: DemoContext, seconds = 0) => new Date(context.platform.clock.now() + seconds * 1000).toISOString();
 
 /** A PNG of 800 × 800 pixels, every channel `level`, with a dark product in the middle. */
-function productOn(level: number): Uint8Array {
+export function productOn(level: number): Uint8Array {
   const side = 800;
   const data = new Uint8Array(side * side * 3).fill(level);
   for (let y = side / 4; y < (3 * side) / 4; y++) data.fill(40, (y * side + side / 4) * 3, (y * side + (3 * side) / 4) * 3);
@@ -28,7 +28,7 @@ function productOn(level: number): Uint8Array {
 }
 
 /** Uploads the image to the platform's listing-images bucket; its s3:// URL. */
-async function upload(context: DemoContext, key: string, bytes: Uint8Array): Promise<string> {
+export async function upload(context: DemoContext, key: string, bytes: Uint8Array): Promise<string> {
   const bucket = context.platform.model.buckets.find((b) => b.logicalId.startsWith('ListingImages'))?.name;
   if (!bucket) throw new Error('the platform has no listing-images bucket');
   await context.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: 'image/png' }));
@@ -36,7 +36,7 @@ async function upload(context: DemoContext, key: string, bytes: Uint8Array): Pro
 }
 
 /** A food listing with current qualifications; `changes` replace whole fields. */
-function listing(context: DemoContext, listingId: string, revision: number, image: string, changes: Record<string, unknown> = {}) {
+export function listing(context: DemoContext, listingId: string, revision: number, image: string, changes: Record<string, unknown> = {}) {
   return {
     ...structuredClone(listingSubmitted),
     listingId,

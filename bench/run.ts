@@ -1,0 +1,204 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { startPlatform, type Platform } from '../infra/local/engine/platform';
+import { TraceRecorder } from '../infra/local/engine/trace';
+import type { ExecutionTrace } from '../infra/local/engine/stepfunctions/service';
+import { LOCAL_SHOP_APP } from '../infra/local/shop/shop-binding';
+import { REPO_ROOT } from '../workflows/constructs/repo-paths';
+import { measureBundles, type BundlesResult } from './bundles';
+import { flowCost, PRICES, type FlowCost, type RunTrace } from './cost';
+import { formatResults } from './report';
+import { round } from './stats';
+import { measureThroughput, type ThroughputResult } from './throughput';
+import { listingsWorkload, putMany, refundsWorkload, stockFor, workloadContext, type Workload } from './workloads';
+
+/** The instant the bench's virtual clock starts at (a working Monday, as in the tests and the demo). */
+const CLOCK_START = '2026-11-23T01:00:00.000Z';
+const MAX_STATE_PAYLOAD_BYTES = 256 * 1024;
+const MAX_HISTORY_EVENTS = 25_000;
+
+export interface BenchSizes {
+  orders: number;
+  refunds: number;
+  listings: number;
+  loadRuns: number;
+  /** Bundle only this many entries (all when omitted). */
+  bundleLimit?: number;
+  npmTest: boolean;
+}
+
+export const SIZES: Record<'full' | 'quick' | 'tiny', BenchSizes> = {
+  full: { orders: 2000, refunds: 40, listings: 40, loadRuns: 5, npmTest: true },
+  quick: { orders: 300, refunds: 12, listings: 12, loadRuns: 3, npmTest: false },
+  tiny: { orders: 8, refunds: 4, listings: 2, loadRuns: 1, bundleLimit: 2, npmTest: false },
+};
+
+export type CostEntry = (FlowCost & { flow: string; status: 'measured' }) | { flow: string; status: 'absent'; reason: string; usdPerMillion: null; allStandardUsdPerMillion: null; ratio: null };
+
+export interface BenchResults {
+  generatedAt: string;
+  size: keyof typeof SIZES;
+  machine: { cpus: number; node: string };
+  prices: { region: string; asOf: string; source: string };
+  startup: { platformReadyMs: number };
+  npmTest: { seconds: number | null; note?: string };
+  bundles: BundlesResult;
+  cost: Record<'orders' | 'refunds' | 'listings' | 'callbacks', CostEntry>;
+  throughput: ThroughputResult;
+  headroom: Array<{ flow: string; executions: number; largestPayloadBytes: number; payloadRatio: number; mostHistoryEvents: number; historyRatio: number }>;
+}
+
+interface Recording {
+  platform: Platform;
+  trace: TraceRecorder;
+  notifications: () => number;
+}
+
+async function boot(): Promise<Recording> {
+  const trace = new TraceRecorder();
+  let notifications = 0;
+  const platform = await startPlatform({
+    app: LOCAL_SHOP_APP,
+    awsPort: 0,
+    apiPort: 0,
+    stateDir: mkdtempSync(path.join(tmpdir(), 'shop-bench-')),
+    clockStart: CLOCK_START,
+    trace,
+    // What functions print stays out of the table; each notification a provider sends is one SNS publish in AWS.
+    functionOutput: (text) => {
+      notifications += text.split('"notification sent"').length - 1;
+    },
+  });
+  return { platform, trace, notifications: () => notifications };
+}
+
+/** Runs `body` and returns what the platform did meanwhile, with the executions it started. */
+async function recorded(recording: Recording, instances: number, body: () => Promise<void>): Promise<RunTrace> {
+  const { platform, trace } = recording;
+  const mark = trace.mark();
+  const executionsBefore = platform.stepFunctions.executionTraces().length;
+  const sentBefore = recording.notifications();
+  await body();
+  await platform.clock.settle();
+  const since = trace.since(mark);
+  // Scheduled sweeps run every hour whatever the volume: a fixed cost, not an instance's.
+  const scheduled = new Set(platform.model.rules.filter((r) => r.scheduleExpression).flatMap((r) => r.targets.map((t) => t.arn.split(':')[6])));
+  return {
+    instances,
+    executions: platform.stepFunctions.executionTraces().slice(executionsBefore),
+    lambdas: since.lambdas.filter((l) => !scheduled.has(l.functionName)),
+    dynamodb: since.dynamodb,
+    events: since.events,
+    apiRequests: since.apiRequests.length,
+    snsMessages: recording.notifications() - sentBefore,
+  };
+}
+
+async function costOf(recording: Recording, workload: Workload): Promise<FlowCost> {
+  const context = workloadContext(recording.platform);
+  await workload.setUp(context);
+  await recording.platform.clock.settle();
+  return flowCost(await recorded(recording, workload.instances, () => workload.run(context)));
+}
+
+function headroom(executions: ExecutionTrace[]): BenchResults['headroom'] {
+  const byFlow = new Map<string, ExecutionTrace[]>();
+  for (const e of executions) byFlow.set(e.flow ?? e.stateMachine, [...(byFlow.get(e.flow ?? e.stateMachine) ?? []), e]);
+  return [...byFlow.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([flow, list]) => {
+      const largestPayloadBytes = Math.max(...list.map((e) => e.largestPayloadBytes));
+      const mostHistoryEvents = Math.max(...list.map((e) => e.historyEvents));
+      return {
+        flow,
+        executions: list.length,
+        largestPayloadBytes,
+        payloadRatio: largestPayloadBytes / MAX_STATE_PAYLOAD_BYTES,
+        mostHistoryEvents,
+        historyRatio: mostHistoryEvents / MAX_HISTORY_EVENTS,
+      };
+    });
+}
+
+function npmTestSeconds(): number | null {
+  const started = performance.now();
+  const result = spawnSync('npm', ['test'], { cwd: REPO_ROOT, stdio: 'ignore' });
+  return result.status === 0 ? round((performance.now() - started) / 1000, 1) : null;
+}
+
+/** Every figure of one run; `progress` hears what is being measured. */
+export async function runBench(size: keyof typeof SIZES, progress: (line: string) => void = () => undefined): Promise<BenchResults> {
+  const sizes = SIZES[size];
+  progress('booting the local platform');
+  const recording = await boot();
+  const { platform } = recording;
+  try {
+    progress(`throughput: a burst of ${sizes.orders} orders`);
+    let throughput!: ThroughputResult;
+    const context = workloadContext(platform);
+    await putMany(context, stockFor(context, sizes.orders));
+    await platform.clock.settle();
+    const ordersRun = await recorded(recording, sizes.orders, async () => {
+      throughput = await measureThroughput(platform, context, recording.trace, sizes.orders);
+    });
+    const cost: Partial<BenchResults['cost']> = { orders: { flow: 'order-routing', status: 'measured', ...flowCost(ordersRun) } };
+    progress(`cost: ${sizes.refunds} refunds`);
+    cost.refunds = { flow: 'refund', status: 'measured', ...(await costOf(recording, refundsWorkload(sizes.refunds))) };
+    progress(`cost: ${sizes.listings} listings`);
+    cost.listings = { flow: 'listing-review', status: 'measured', ...(await costOf(recording, listingsWorkload(sizes.listings))) };
+    cost.callbacks = platform.model.stateMachines.some((m) => m.flow === 'member-callback')
+      ? { flow: 'member-callback', status: 'absent', reason: 'the member-callback flow is deployed but the bench has no workload for it yet', usdPerMillion: null, allStandardUsdPerMillion: null, ratio: null }
+      : { flow: 'member-callback', status: 'absent', reason: 'the member-callback flow is not built yet', usdPerMillion: null, allStandardUsdPerMillion: null, ratio: null };
+    const executions = platform.stepFunctions.executionTraces();
+    const startup = { platformReadyMs: platform.startupMs };
+    await platform.stop();
+
+    progress('bundles: every handler, as deployed and with CDK defaults');
+    const bundles = await measureBundles(platform.model.functions, { loadRuns: sizes.loadRuns, limit: sizes.bundleLimit, workDir: path.join(REPO_ROOT, '.local', 'bench-bundles') });
+    let npmTest: BenchResults['npmTest'] = { seconds: null, note: 'measured by the full run only (npm run bench)' };
+    if (sizes.npmTest) {
+      progress('npm test, timed');
+      const seconds = npmTestSeconds();
+      npmTest = seconds === null ? { seconds: null, note: 'npm test failed' } : { seconds };
+    }
+    return {
+      generatedAt: new Date().toISOString(),
+      size,
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      prices: { region: PRICES.region, asOf: PRICES.asOf, source: PRICES.source },
+      startup,
+      npmTest,
+      bundles,
+      cost: cost as BenchResults['cost'],
+      throughput,
+      headroom: headroom(executions),
+    };
+  } finally {
+    await platform.stop().catch(() => undefined);
+  }
+}
+
+async function main() {
+  const program = new Command('bench')
+    .description('measures bundles, cost per million instances, throughput against the DynamoDB ceiling and headroom; writes bench/results.json')
+    .option('--quick', 'fewer orders and instances (under 3 minutes)')
+    .option('--size <size>', 'full, quick or tiny', (value) => {
+      if (!(value in SIZES)) throw new InvalidArgumentError('full, quick or tiny');
+      return value;
+    })
+    .option('--out <file>', 'where the results go', path.join(REPO_ROOT, 'bench', 'results.json'))
+    .parse();
+  const options = program.opts<{ quick?: boolean; size?: keyof typeof SIZES; out: string }>();
+  const size = options.size ?? (options.quick ? 'quick' : 'full');
+  const started = performance.now();
+  const results = await runBench(size, (line) => process.stderr.write(`${line}\n`));
+  mkdirSync(path.dirname(options.out), { recursive: true });
+  writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${formatResults(results)}\n\nwritten to ${path.relative(process.cwd(), options.out)} in ${round((performance.now() - started) / 1000, 1)} s\n`);
+  process.exit(0);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
