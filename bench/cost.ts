@@ -1,4 +1,4 @@
-import type { DynamoDbTrace, LambdaTrace, PutEventsTrace } from '../infra/local/engine/trace';
+import type { Attributed, DynamoDbTrace, LambdaTrace, PutEventsTrace } from '../infra/local/engine/trace';
 import type { ExecutionTrace } from '../infra/local/engine/stepfunctions/service';
 import prices from './prices.json' with { type: 'json' };
 
@@ -14,6 +14,33 @@ export interface RunTrace {
   events: PutEventsTrace[];
   apiRequests: number;
   snsMessages: number;
+  /** Who sent each notification (for splitting a run by flow). */
+  notifications?: Attributed[];
+}
+
+/**
+ * Splits a run into a flow's own path and the rest: a record is the flow's when its state machine
+ * did it (or a function one of its tasks invoked), when one of `own` functions did it (its trigger,
+ * its steps, the ops API its people use), or when it came from outside the platform (the platform
+ * events and API requests that drive it). The rest is other features' work on the same events
+ * (e.g. the member record kept from every OrderPlaced).
+ */
+export function splitByFlow(run: RunTrace, machine: string, own: (functionName: string) => boolean): { path: RunTrace; others: RunTrace } {
+  const mine = (r: Attributed) => r.stateMachine === machine || (r.stateMachine === undefined && (r.functionName === undefined || own(r.functionName)));
+  const part = (keep: boolean): RunTrace => {
+    const notifications = (run.notifications ?? []).filter((n) => mine(n) === keep);
+    return {
+      instances: run.instances,
+      executions: run.executions.filter((e) => (e.stateMachine === machine) === keep),
+      lambdas: run.lambdas.filter((l) => (l.stateMachine === machine || (l.stateMachine === undefined && own(l.functionName))) === keep),
+      dynamodb: run.dynamodb.filter((d) => mine(d) === keep),
+      events: run.events.filter((e) => mine(e) === keep),
+      apiRequests: keep ? run.apiRequests : 0,
+      snsMessages: notifications.length,
+      notifications,
+    };
+  };
+  return { path: part(true), others: part(false) };
 }
 
 export interface Bill {
@@ -76,17 +103,20 @@ export function billAllStandard(run: RunTrace, p: Prices = PRICES): Bill {
 
 export interface FlowCost {
   instances: number;
+  /** The flow's own path (see splitByFlow). */
   usdPerMillion: number;
   allStandardUsdPerMillion: number;
   /** all-STANDARD ÷ ours. */
   ratio: number;
+  /** What other features spent on the same events (the same in both designs), per million instances. */
+  otherConsumersUsdPerMillion: number;
   perMillion: { ours: Bill; allStandard: Bill };
   perInstance: { stateTransitions: number; lambdaInvocations: number; lambdaMs: number; readUnits: number; writeUnits: number; events: number; snsMessages: number; expressExecutions: number; standardExecutions: number };
 }
 
 const scale = (bill: Bill, factor: number): Bill => Object.fromEntries(Object.entries(bill).map(([k, v]) => [k, v * factor])) as unknown as Bill;
 
-export function flowCost(run: RunTrace, p: Prices = PRICES): FlowCost {
+export function flowCost(run: RunTrace, others?: RunTrace, p: Prices = PRICES): FlowCost {
   const perMillion = 1_000_000 / run.instances;
   const ours = scale(billAsDeployed(run, p), perMillion);
   const allStandard = scale(billAllStandard(run, p), perMillion);
@@ -96,6 +126,7 @@ export function flowCost(run: RunTrace, p: Prices = PRICES): FlowCost {
     usdPerMillion: ours.total,
     allStandardUsdPerMillion: allStandard.total,
     ratio: allStandard.total / ours.total,
+    otherConsumersUsdPerMillion: others ? billAsDeployed(others, p).total * perMillion : 0,
     perMillion: { ours, allStandard },
     perInstance: {
       stateTransitions: per(run.executions.reduce((s, e) => s + e.stateTransitions, 0)),

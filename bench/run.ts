@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { startPlatform, type Platform } from '../infra/local/engine/platform';
-import { TraceRecorder } from '../infra/local/engine/trace';
+import { TraceRecorder, traceContext, type Attributed } from '../infra/local/engine/trace';
 import type { ExecutionTrace } from '../infra/local/engine/stepfunctions/service';
 import { LOCAL_SHOP_APP } from '../infra/local/shop/shop-binding';
 import { REPO_ROOT } from '../workflows/constructs/repo-paths';
 import { measureBundles, type BundlesResult } from './bundles';
-import { flowCost, PRICES, type FlowCost, type RunTrace } from './cost';
+import { flowCost, PRICES, splitByFlow, type FlowCost, type RunTrace } from './cost';
 import { formatResults } from './report';
 import { round } from './stats';
 import { measureThroughput, type ThroughputResult } from './throughput';
-import { listingsWorkload, putMany, refundsWorkload, stockFor, workloadContext, type Workload } from './workloads';
+import { listingsWorkload, ordersWorkload, putMany, refundsWorkload, stockFor, workloadContext, type Workload } from './workloads';
 
 /** The instant the bench's virtual clock starts at (a working Monday, as in the tests and the demo). */
 const CLOCK_START = '2026-11-23T01:00:00.000Z';
@@ -21,7 +21,10 @@ const MAX_STATE_PAYLOAD_BYTES = 256 * 1024;
 const MAX_HISTORY_EVENTS = 25_000;
 
 export interface BenchSizes {
+  /** The throughput burst. */
   orders: number;
+  /** Orders one after another, for their cost. */
+  costOrders: number;
   refunds: number;
   listings: number;
   loadRuns: number;
@@ -31,9 +34,9 @@ export interface BenchSizes {
 }
 
 export const SIZES: Record<'full' | 'quick' | 'tiny', BenchSizes> = {
-  full: { orders: 2000, refunds: 40, listings: 40, loadRuns: 5, npmTest: true },
-  quick: { orders: 300, refunds: 12, listings: 12, loadRuns: 3, npmTest: false },
-  tiny: { orders: 8, refunds: 4, listings: 2, loadRuns: 1, bundleLimit: 2, npmTest: false },
+  full: { orders: 2000, costOrders: 300, refunds: 40, listings: 40, loadRuns: 5, npmTest: true },
+  quick: { orders: 300, costOrders: 100, refunds: 12, listings: 12, loadRuns: 3, npmTest: false },
+  tiny: { orders: 8, costOrders: 6, refunds: 4, listings: 2, loadRuns: 1, bundleLimit: 2, npmTest: false },
 };
 
 export type CostEntry = (FlowCost & { flow: string; status: 'measured' }) | { flow: string; status: 'absent'; reason: string; usdPerMillion: null; allStandardUsdPerMillion: null; ratio: null };
@@ -54,12 +57,12 @@ export interface BenchResults {
 interface Recording {
   platform: Platform;
   trace: TraceRecorder;
-  notifications: () => number;
+  notifications: Attributed[];
 }
 
 async function boot(): Promise<Recording> {
   const trace = new TraceRecorder();
-  let notifications = 0;
+  const notifications: Attributed[] = [];
   const platform = await startPlatform({
     app: LOCAL_SHOP_APP,
     awsPort: 0,
@@ -69,10 +72,10 @@ async function boot(): Promise<Recording> {
     trace,
     // What functions print stays out of the table; each notification a provider sends is one SNS publish in AWS.
     functionOutput: (text) => {
-      notifications += text.split('"notification sent"').length - 1;
+      for (let i = 1; i < text.split('"notification sent"').length; i++) notifications.push({ ...traceContext.getStore() });
     },
   });
-  return { platform, trace, notifications: () => notifications };
+  return { platform, trace, notifications };
 }
 
 /** Runs `body` and returns what the platform did meanwhile, with the executions it started. */
@@ -80,20 +83,24 @@ async function recorded(recording: Recording, instances: number, body: () => Pro
   const { platform, trace } = recording;
   const mark = trace.mark();
   const executionsBefore = platform.stepFunctions.executionTraces().length;
-  const sentBefore = recording.notifications();
+  const sentBefore = recording.notifications.length;
   await body();
   await platform.clock.settle();
   const since = trace.since(mark);
   // Scheduled sweeps run every hour whatever the volume: a fixed cost, not an instance's.
-  const scheduled = new Set(platform.model.rules.filter((r) => r.scheduleExpression).flatMap((r) => r.targets.map((t) => t.arn.split(':')[6])));
+  const notPerInstance = new Set(platform.model.rules.filter((r) => r.scheduleExpression).flatMap((r) => r.targets.map((t) => t.arn.split(':')[6])));
+  // The bench watching instances (GET /flows) is not part of any instance's cost.
+  const watching = (routeKey: string) => routeKey.startsWith('GET /flows');
+  for (const route of platform.model.apis.flatMap((a) => a.routes)) if (watching(route.routeKey)) notPerInstance.add(route.functionName);
   return {
     instances,
     executions: platform.stepFunctions.executionTraces().slice(executionsBefore),
-    lambdas: since.lambdas.filter((l) => !scheduled.has(l.functionName)),
+    lambdas: since.lambdas.filter((l) => !notPerInstance.has(l.functionName)),
     dynamodb: since.dynamodb,
     events: since.events,
-    apiRequests: since.apiRequests.length,
-    snsMessages: recording.notifications() - sentBefore,
+    apiRequests: since.apiRequests.filter((routeKey) => !watching(routeKey)).length,
+    snsMessages: recording.notifications.length - sentBefore,
+    notifications: recording.notifications.slice(sentBefore),
   };
 }
 
@@ -101,7 +108,22 @@ async function costOf(recording: Recording, workload: Workload): Promise<FlowCos
   const context = workloadContext(recording.platform);
   await workload.setUp(context);
   await recording.platform.clock.settle();
-  return flowCost(await recorded(recording, workload.instances, () => workload.run(context)));
+  return costOfFlow(recording.platform, workload.flow, await recorded(recording, workload.instances, () => workload.run(context)));
+}
+
+/** A flow's own functions: its construct's (trigger, steps) and the ops API's that people use for it. */
+function ownFunctions(platform: Platform, flow: string): (functionName: string) => boolean {
+  const prefix = flow.replace(/(^|-)([a-z])/g, (_, _dash, letter: string) => letter.toUpperCase());
+  const api = new Set(platform.model.apis.flatMap((a) => a.routes).map((r) => r.functionName));
+  const own = new Set(platform.model.functions.filter((f) => f.logicalId.startsWith(prefix) || api.has(f.functionName)).map((f) => f.functionName));
+  return (name) => own.has(name);
+}
+
+function costOfFlow(platform: Platform, flow: string, run: RunTrace): FlowCost {
+  const machine = platform.model.stateMachines.find((m) => m.flow === flow);
+  if (!machine) throw new Error(`no state machine runs ${flow}`);
+  const { path, others } = splitByFlow(run, machine.name, ownFunctions(platform, flow));
+  return flowCost(path, others);
 }
 
 function headroom(executions: ExecutionTrace[]): BenchResults['headroom'] {
@@ -141,10 +163,9 @@ export async function runBench(size: keyof typeof SIZES, progress: (line: string
     const context = workloadContext(platform);
     await putMany(context, stockFor(context, sizes.orders));
     await platform.clock.settle();
-    const ordersRun = await recorded(recording, sizes.orders, async () => {
-      throughput = await measureThroughput(platform, context, recording.trace, sizes.orders);
-    });
-    const cost: Partial<BenchResults['cost']> = { orders: { flow: 'order-routing', status: 'measured', ...flowCost(ordersRun) } };
+    throughput = await measureThroughput(platform, context, recording.trace, sizes.orders);
+    progress(`cost: ${sizes.costOrders} orders`);
+    const cost: Partial<BenchResults['cost']> = { orders: { flow: 'order-routing', status: 'measured', ...(await costOf(recording, ordersWorkload(sizes.costOrders))) } };
     progress(`cost: ${sizes.refunds} refunds`);
     cost.refunds = { flow: 'refund', status: 'measured', ...(await costOf(recording, refundsWorkload(sizes.refunds))) };
     progress(`cost: ${sizes.listings} listings`);

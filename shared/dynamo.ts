@@ -98,8 +98,9 @@ export class DynamoTable {
     }
   }
 
-  async delete(key: Key): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.name, Key: key }));
+  /** Deletes the item; with a condition, only when it holds (else ConditionalCheckFailedException). */
+  async delete(key: Key, condition?: Pick<UpdateExpression, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.name, Key: key, ...condition }));
   }
 
   /** Every item a query matches, page after page. */

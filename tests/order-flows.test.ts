@@ -1,13 +1,13 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executionArnFor } from '../shared/executions';
 import { InventoryRepository, stockKey } from '../shared/records/inventory';
 import { outboxPartition } from '../shared/records/outbox';
 import { refundPaymentKey } from '../shared/records/refund-payments';
 import { addresses, orderPlaced } from '../events/samples';
+import { executionArnFor } from '../shared/executions';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
 import type { Platform } from '../infra/local/engine/platform';
 import { captureOutput, eventually, opsApi, startLocalPlatform, tableName } from './support';
@@ -118,12 +118,33 @@ describe('order routing', () => {
       'the confirmation and the shipping notice to be sent',
     );
     expect(outbox.Items!.map((i) => i.type.S).sort()).toEqual(['order-confirmation', 'shipping-notice']);
-    const history = await clients.sfn.send(
-      new GetExecutionHistoryCommand({ executionArn: executionArnFor(platform.model.stateMachines.find((m) => m.flow === 'order-routing')!.arn, 'ORD-SH-1') }),
-    );
-    const everything = [...output.printed, JSON.stringify(history.events), JSON.stringify(outbox.Items)].join('\n');
+    const view = await flow('order-routing', 'ORD-SH-1', 'SUCCEEDED');
+    const everything = [...output.printed, JSON.stringify(view), JSON.stringify(outbox.Items)].join('\n');
     expect(everything).not.toContain(PHONE);
     expect(everything).not.toContain(addresses.shanghai.district);
+  });
+});
+
+describe('order routing on an EXPRESS machine', () => {
+  const orderRouting = () => platform.model.stateMachines.find((m) => m.flow === 'order-routing')!;
+
+  it('keeps no execution to list, describe or read the history of, as in AWS; ops still see the order from what the flow recorded', async () => {
+    expect(orderRouting().type).toBe('EXPRESS');
+    await expect(clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: orderRouting().arn }))).rejects.toMatchObject({ name: 'StateMachineTypeNotSupported' });
+    const expressArn = `${orderRouting().arn.replace(':stateMachine:', ':express:')}:ORD-SH-1:00000000-0000-0000-0000-000000000000`;
+    await expect(clients.sfn.send(new DescribeExecutionCommand({ executionArn: expressArn }))).rejects.toMatchObject({ name: 'InvalidArn' });
+    await expect(clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: expressArn }))).rejects.toMatchObject({ name: 'InvalidArn' });
+    const view = await flow('order-routing', 'ORD-SH-1', 'SUCCEEDED');
+    expect(view).toMatchObject({ flow: 'order-routing', businessKey: 'ORD-SH-1', startedAt: expect.any(String), stoppedAt: expect.any(String) });
+    expect(view.steps.map((s: any) => s.name)).toEqual(['Route and reserve', 'Routed']);
+  });
+
+  it('starts one instance per order however often OrderPlaced arrives at once', async () => {
+    const before = platform.stepFunctions.executionTraces().filter((e) => e.name === 'ORD-DUP-1').length;
+    await put(...Array.from({ length: 5 }, () => order('ORD-DUP-1', 'hangzhou', [['SKU-LJ-250', 1, 29800]])));
+    expect((await flow('order-routing', 'ORD-DUP-1', 'SUCCEEDED')).result).toMatchObject({ outcome: 'routed' });
+    await platform.clock.settle();
+    expect(platform.stepFunctions.executionTraces().filter((e) => e.name === 'ORD-DUP-1').length - before).toBe(1);
   });
 });
 

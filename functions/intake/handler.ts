@@ -3,7 +3,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { findContract } from '../../events/catalog';
 import { documents, stepFunctions } from '../../shared/aws';
-import { nowIso } from '../../shared/clock';
+import { addMs, nowIso, SECOND } from '../../shared/clock';
+import { FlowInstances } from '../../shared/records/flow-instances';
 import { defineEnv } from '../../shared/env';
 import { logger } from '../../shared/logger';
 import { PersonalData } from '../../shared/records/personal-data';
@@ -25,6 +26,12 @@ const env = defineEnv(
     BUSINESS_KEY_FIELD: z.string().optional(),
     /** Comma-separated detail fields the flow gets; all when unset. */
     INPUT_FIELDS: z.string().optional(),
+    /**
+     * Set for EXPRESS machines, which do not deduplicate execution names: each start is claimed on
+     * the instance's record first, and a claim whose start never happened expires after this many
+     * seconds (the machine's timeout).
+     */
+    CLAIM_STARTS_SECONDS: z.coerce.number().int().positive().optional(),
   }),
 );
 
@@ -57,6 +64,15 @@ export async function startFlow(event: EventEnvelope): Promise<IntakeResult> {
     ...(await withoutPersonalData(fields, contract.personalData, FLOW, businessKey)),
     ...(BUSINESS_KEY_FIELD ? { [BUSINESS_KEY_FIELD]: businessKey } : {}),
   };
+  const claimSeconds = env().CLAIM_STARTS_SECONDS;
+  const claimedAt = nowIso();
+  if (claimSeconds !== undefined) {
+    const claimed = await new FlowInstances().claim(FLOW, businessKey, claimedAt, addMs(claimedAt, claimSeconds * SECOND));
+    if (!claimed) {
+      logger.info('duplicate start ignored', { flow: FLOW, businessKey, eventId: event.id });
+      return { status: 'duplicate', businessKey };
+    }
+  }
   try {
     const started = await stepFunctions().send(
       new StartExecutionCommand({
@@ -68,6 +84,8 @@ export async function startFlow(event: EventEnvelope): Promise<IntakeResult> {
     logger.info('flow started', { flow: FLOW, businessKey, eventId: event.id });
     return { status: 'started', executionArn: started.executionArn!, businessKey };
   } catch (error) {
+    // The claim goes back, so EventBridge's retry of this event can start the instance.
+    if (claimSeconds !== undefined) await new FlowInstances().release(FLOW, businessKey, claimedAt);
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
     logger.info('duplicate start ignored', { flow: FLOW, businessKey, eventId: event.id });
     return { status: 'duplicate', businessKey };

@@ -136,12 +136,25 @@ describe('the production app', () => {
 describe('the flows', () => {
   const workflows = () => templates['Shop-test-Workflows'];
 
-  it.each(['order-routing', 'stock-out', 'refund', 'complaint', 'member-callback', 'listing-review'])('%s is a STANDARD state machine named after the flow, logged without execution data', (flow) => {
+  it.each([
+    ['order-routing', 'EXPRESS'],
+    ['stock-out', 'STANDARD'],
+    ['refund', 'STANDARD'],
+    ['complaint', 'STANDARD'],
+    ['member-callback', 'STANDARD'],
+    ['listing-review', 'STANDARD'],
+  ])('%s is a %s state machine named after the flow, logged without execution data', (flow, type) => {
     workflows().hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: `${flow}-test`,
-      StateMachineType: 'STANDARD',
+      StateMachineType: type,
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
+    });
+  });
+
+  it('claims each start of an EXPRESS flow in its intake, for as long as the machine may run', () => {
+    workflows().hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FLOW: 'order-routing', CLAIM_STARTS_SECONDS: '300' }) },
     });
   });
 

@@ -82,6 +82,8 @@ export class FlowStateMachine extends StateMachine {
   readonly flow: FlowName;
   /** The fixed name (`<flow>-<stage>`), so other stacks can name it without a reference. */
   readonly name: string;
+  readonly type: StateMachineType;
+  readonly timeout: Duration;
 
   constructor(scope: Construct, id: string, props: FlowStateMachineProps) {
     const logs = new LogGroup(scope, `${id}Logs`, {
@@ -98,6 +100,8 @@ export class FlowStateMachine extends StateMachine {
     });
     this.flow = props.flow;
     this.name = `${props.flow}-${props.stage}`;
+    this.type = props.type ?? StateMachineType.STANDARD;
+    this.timeout = props.timeout;
     (this.node.defaultChild as CfnStateMachine).addMetadata(FLOW_METADATA, props.flow);
   }
 }
@@ -147,6 +151,10 @@ export class FlowTrigger extends Construct {
       .bindStateMachine('STATE_MACHINE_ARN', props.stateMachine)
       .bindTable('QUARANTINE_TABLE', tables.quarantine)
       .bindTable('RECORDS_TABLE', tables.records);
+    // Express does not deduplicate execution names: the intake claims each start (see FlowInstances).
+    if (props.stateMachine instanceof FlowStateMachine && props.stateMachine.type === StateMachineType.EXPRESS) {
+      this.intake.addEnvironment('CLAIM_STARTS_SECONDS', String(props.stateMachine.timeout.toSeconds()));
+    }
 
     const event = props.filter ? { ...props.event, pattern: () => props.event.pattern(props.filter) } : props.event;
     this.rule = ruleFor(this, 'Rule', event, this.intake, props.resources, `${props.event.detailType} starts ${props.flow}`);

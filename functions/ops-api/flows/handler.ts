@@ -5,7 +5,8 @@ import { apiHandler, json } from '../../../shared/handlers/api';
 import { executionArnFor } from '../../../shared/executions';
 import { opsEnv } from '../ops-env';
 import { definitionGraph } from './definition';
-import { flowView } from './view';
+import { flowView, recordedView } from './view';
+import { FlowInstances } from '../../../shared/records/flow-instances';
 
 /**
  * `GET /flows/{flow}/{businessKey}`: executions are named after their business key, so this is a
@@ -22,6 +23,9 @@ export const handler = apiHandler(async (event, caller) => {
     const machine = await stepFunctions().send(new DescribeStateMachineCommand({ stateMachineArn }));
     return json(200, definitionGraph(flow, JSON.parse(machine.definition ?? '{}')));
   }
+  // Flows on EXPRESS machines record themselves (AWS keeps no Express history to read).
+  const recorded = await new FlowInstances().get(flow, businessKey);
+  if (recorded) return json(200, { flow, businessKey, ...recordedView(recorded) });
   const executionArn = executionArnFor(stateMachineArn, businessKey);
   try {
     const execution = await stepFunctions().send(new DescribeExecutionCommand({ executionArn }));

@@ -1,3 +1,4 @@
+import type { FlowInstance } from '../../../shared/records/flow-instances';
 import type { FlowView } from '../schemas';
 
 interface Described {
@@ -44,5 +45,19 @@ export function flowView(flow: string, businessKey: string, execution: Described
     steps,
     ...(execution.output !== undefined ? { result: JSON.parse(execution.output) } : {}),
     ...(execution.error ? { error: execution.error } : {}),
+  };
+}
+
+/** Where an instance of a self-recording (EXPRESS) flow stands, from its record: the same view. */
+export function recordedView(instance: FlowInstance): Omit<FlowView, 'flow' | 'businessKey'> {
+  const current = instance.status === 'RUNNING' ? instance.steps.findLast((s) => s.exitedAt === undefined) : undefined;
+  return {
+    status: instance.status,
+    ...(current ? { currentStep: current.name } : {}),
+    startedAt: instance.startedAt,
+    ...(instance.stoppedAt ? { stoppedAt: instance.stoppedAt } : {}),
+    steps: instance.steps,
+    ...(instance.result !== undefined ? { result: instance.result } : {}),
+    ...(instance.error ? { error: instance.error } : {}),
   };
 }

@@ -95,7 +95,8 @@ function describe(order: Order, decision: RoutingDecision) {
     ...(handling.note ? { note: handling.note } : {}),
   };
   // A refused order announces nothing: no stock was reserved or is missing.
-  if (decision.outcome === 'refused') return { result };
+  // decidedAt: when the flow records its end (an Express machine's only record of its times).
+  if (decision.outcome === 'refused') return { result, decidedAt: now };
   const announcement =
     decision.outcome === 'routed'
       ? OrderRouted.parse({
@@ -117,7 +118,7 @@ function describe(order: Order, decision: RoutingDecision) {
           unservedLines: decision.unservedLines,
           detectedAt: now,
         });
-  return { result, announcement };
+  return { result, announcement, decidedAt: now };
 }
 
 /** Reads the address (and phone) the intake kept out of the execution; keeps the phone for notifications. */

@@ -5,7 +5,7 @@ import { parseFaultSettings, type FaultInjector } from './faults';
 import { readBody } from './http-util';
 import { isS3Request, serveS3 } from './s3/http';
 import type { LocalS3 } from './s3/service';
-import { unitsFor, type PlatformTrace } from './trace';
+import { TRACE_HEADER, contextFromHeader, traceContext, unitsFor, type PlatformTrace } from './trace';
 
 /** A service answering `X-Amz-Target: <Prefix>.<Action>` with `Action(request)`. */
 export type ServiceApi = Record<string, unknown>;
@@ -51,6 +51,16 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
   if (url.pathname === '/_local/health') return sendJson(response, 200, { ok: true, now: options.clock.nowIso() });
   if (url.pathname === '/_local/faults' && options.faults) return faultsRoute(request.method ?? 'GET', body, response, options.faults);
 
+  // What a function's call does is attributed to it (see trace.ts); the header goes no further.
+  if (options.trace && request.headers[TRACE_HEADER] !== undefined) {
+    const context = contextFromHeader(request.headers[TRACE_HEADER]);
+    delete request.headers[TRACE_HEADER];
+    return traceContext.run(context, () => route(request, body, response, options));
+  }
+  return route(request, body, response, options);
+}
+
+async function route(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse, options: AwsServerOptions) {
   const target = String(request.headers['x-amz-target'] ?? '');
   const [prefix, action] = target.split('.');
   if (prefix === DYNAMODB_PREFIX) {
@@ -174,7 +184,7 @@ async function tracedProxy(request: http.IncomingMessage, body: Buffer, response
   } catch {
     // Not JSON: passed on as it came.
   }
-  trace.dynamodb({ action, via: 'sdk', request: body.toString('utf8'), ...unitsFor(action, consumed), startedAt, durationMs, status: upstream.status });
+  trace.dynamodb({ ...traceContext.getStore(), action, via: 'sdk', request: body.toString('utf8'), ...unitsFor(action, consumed), startedAt, durationMs, status: upstream.status });
   const out: Record<string, string> = {};
   upstream.headers.forEach((value, name) => {
     if (!['content-length', 'connection', 'transfer-encoding', 'content-encoding', 'x-amz-crc32'].includes(name)) out[name] = value;

@@ -9,7 +9,7 @@ import type { FaultInjector } from './faults';
 import { divertFunctionOutput } from './function-output';
 import type { LocalFunction } from './model';
 import { FunctionError } from './stepfunctions/integrations';
-import type { PlatformTrace } from './trace';
+import { traceContext, type PlatformTrace } from './trace';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -135,6 +135,7 @@ export class LocalLambdas {
     const context = lambdaContext(fn, deadline);
     let timer: NodeJS.Timeout | undefined;
     const startedAt = performance.now();
+    const caller = traceContext.getStore();
     let failed = false;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -144,7 +145,10 @@ export class LocalLambdas {
     });
     try {
       // Deep copy: a handler must not share objects with its caller, as across a real invocation.
-      return await Promise.race([this.environment.run(env, () => handler(structuredClone(event), context)), timeout]);
+      // The invocation's calls are attributed to it, and to the state machine whose task invoked it.
+      const traced = { functionName: fn.functionName, ...(caller?.stateMachine ? { stateMachine: caller.stateMachine } : {}) };
+      const invocation = () => this.environment.run(env, () => handler(structuredClone(event), context));
+      return await Promise.race([this.options.trace ? traceContext.run(traced, invocation) : invocation(), timeout]);
     } catch (error) {
       failed = true;
       if (error instanceof FunctionError) throw error;
@@ -152,7 +156,7 @@ export class LocalLambdas {
       throw new FunctionError(failure.name || 'Error', failure.message, (failure.stack ?? '').split('\n').slice(1, 6).map((l) => l.trim()));
     } finally {
       clearTimeout(timer);
-      this.options.trace?.lambda({ functionName: fn.functionName, memoryMb: fn.memorySize, durationMs: performance.now() - startedAt, failed });
+      this.options.trace?.lambda({ ...(caller?.stateMachine ? { stateMachine: caller.stateMachine } : {}), functionName: fn.functionName, memoryMb: fn.memorySize, durationMs: performance.now() - startedAt, failed });
     }
   }
 

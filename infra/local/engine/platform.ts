@@ -17,7 +17,7 @@ import { LocalS3 } from './s3/service';
 import { startScheduler } from './scheduler';
 import { LocalSqs } from './sqs';
 import { LocalStepFunctions } from './stepfunctions/service';
-import { unitsFor, type PlatformTrace } from './trace';
+import { tagOutgoingRequests, traceContext, unitsFor, type PlatformTrace } from './trace';
 
 export interface PlatformOptions {
   /** The app to serve, and how its code meets the engine. */
@@ -125,7 +125,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     services.dynamo = dynamo;
     const dynamoClient = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
     await createTablesFromTemplate(dynamoClient, model.tables);
-    if (options.trace) traceIntegrationCalls(dynamoClient, options.trace);
+    if (options.trace) {
+      traceIntegrationCalls(dynamoClient, options.trace);
+      cleanup.push(await tagOutgoingRequests());
+    }
 
     const sqs = new LocalSqs(model.queues, { now: () => clock.now(), baseUrl: awsEndpoint });
     const s3Dir = options.s3Dir ?? (options.persistDir ? path.join(stateDir, 's3') : undefined);
@@ -162,10 +165,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       now: () => clock.now(),
       sqs,
       log,
+      // A delivery is the target's own work, not the work of whoever put the event (see trace.ts).
       deliver: {
-        invokeLambdaAsync: (arn, payload) => lambdas.invokeAsync(arn, payload),
+        invokeLambdaAsync: (arn, payload) => traceContext.exit(() => lambdas.invokeAsync(arn, payload)),
         startExecution: async (arn, input) => {
-          await stepFunctions!.StartExecution({ stateMachineArn: arn, input });
+          await traceContext.exit(() => stepFunctions!.StartExecution({ stateMachineArn: arn, input }));
         },
       },
     });
@@ -239,12 +243,12 @@ function traceIntegrationCalls(client: DynamoDBClient, trace: PlatformTrace): vo
       try {
         const result = await next({ ...args, input: asked ? input : { ...input, ReturnConsumedCapacity: 'TOTAL' } });
         const output = result.output as unknown as Record<string, unknown>;
-        trace.dynamodb({ action, via: 'integration', request, ...unitsFor(action, output.ConsumedCapacity), startedAt, durationMs: performance.now() - startedAt, status });
+        trace.dynamodb({ ...traceContext.getStore(), action, via: 'integration', request, ...unitsFor(action, output.ConsumedCapacity), startedAt, durationMs: performance.now() - startedAt, status });
         if (!asked) delete output.ConsumedCapacity;
         return result;
       } catch (error) {
         status = 400;
-        trace.dynamodb({ action, via: 'integration', request, readUnits: 0, writeUnits: 0, startedAt, durationMs: performance.now() - startedAt, status });
+        trace.dynamodb({ ...traceContext.getStore(), action, via: 'integration', request, readUnits: 0, writeUnits: 0, startedAt, durationMs: performance.now() - startedAt, status });
         throw error;
       } finally {
         trace.callEnded?.();
@@ -261,6 +265,7 @@ function tracePutEvents(eventBridge: LocalEventBridge, trace: PlatformTrace): vo
     const result = await putEvents(input);
     const accepted = (input.Entries ?? []).filter((_, i) => result.Entries[i]?.ErrorCode === undefined);
     trace.putEvents({
+      ...traceContext.getStore(),
       entryBytes: accepted.map((e) => Buffer.byteLength(`${e.Source ?? ''}${e.DetailType ?? ''}${e.Detail ?? ''}${(e.Resources ?? []).join('')}`)),
       detailTypes: accepted.map((e) => String(e.DetailType)),
     });

@@ -4,7 +4,25 @@
  * it, every PutEvents entry, every API request. Off unless a `PlatformTrace` is passed to the
  * platform; nothing here changes what a caller sees.
  */
-export interface LambdaTrace {
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * Who is doing what runs now: the function whose invocation it is, and the state machine whose
+ * task started it (directly, or through the function it invoked). Calls that arrive at the
+ * endpoint from a function carry it in the `x-local-trace` header (set by `tagOutgoingRequests`).
+ */
+export interface TraceContext {
+  functionName?: string;
+  stateMachine?: string;
+}
+
+export const traceContext = new AsyncLocalStorage<TraceContext>();
+export const TRACE_HEADER = 'x-local-trace';
+
+/** Attribution of a record: the context it ran in (empty for a caller outside the platform). */
+export type Attributed = TraceContext;
+
+export interface LambdaTrace extends Attributed {
   functionName: string;
   memoryMb: number;
   /** Real milliseconds the handler ran (a warm invocation; module loading excluded). */
@@ -12,7 +30,7 @@ export interface LambdaTrace {
   failed: boolean;
 }
 
-export interface DynamoDbTrace {
+export interface DynamoDbTrace extends Attributed {
   /** `PutItem`, `TransactWriteItems`, ... */
   action: string;
   /** From a handler's SDK client (through the endpoint), or a state machine's direct integration. */
@@ -27,7 +45,7 @@ export interface DynamoDbTrace {
   status: number;
 }
 
-export interface PutEventsTrace {
+export interface PutEventsTrace extends Attributed {
   /** Each entry's size as EventBridge bills it (64 KB chunks). */
   entryBytes: number[];
   detailTypes: string[];
@@ -121,4 +139,31 @@ export function unitsFor(action: string, consumed: unknown): { readUnits: number
   const { readUnits, writeUnits } = capacityOf(consumed);
   if (READ_ACTIONS.has(action) && readUnits === 0) return { readUnits: writeUnits, writeUnits: 0 };
   return { readUnits, writeUnits };
+}
+
+/** Reads the context a request from a function carried (see TRACE_HEADER). */
+export function contextFromHeader(value: string | string[] | undefined): TraceContext {
+  if (typeof value !== 'string') return {};
+  try {
+    const parsed = JSON.parse(value) as TraceContext;
+    return { ...(typeof parsed.functionName === 'string' ? { functionName: parsed.functionName } : {}), ...(typeof parsed.stateMachine === 'string' ? { stateMachine: parsed.stateMachine } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Tags every HTTP request a function makes (its AWS SDK calls) with the trace context, so the
+ * endpoint can say whose call it was. Node 22's `http.client.request.created` channel; where it
+ * does not exist, calls simply stay unattributed. Returns the function that stops it.
+ */
+export async function tagOutgoingRequests(): Promise<() => void> {
+  const diagnostics = await import('node:diagnostics_channel');
+  const tag = (message: unknown) => {
+    const store = traceContext.getStore();
+    const request = (message as { request?: { setHeader?: (name: string, value: string) => void } }).request;
+    if (store && request?.setHeader) request.setHeader(TRACE_HEADER, JSON.stringify(store));
+  };
+  diagnostics.subscribe('http.client.request.created', tag);
+  return () => diagnostics.unsubscribe('http.client.request.created', tag);
 }

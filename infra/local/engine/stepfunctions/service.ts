@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { AwsServiceError } from '../aws-error';
 import type { VirtualClock } from '../clock';
@@ -6,6 +6,7 @@ import type { LocalStateMachine } from '../model';
 import { LOCAL_KEY, PAYLOAD_KEY, prepareDefinition, type LocalDefinition, type TaskSpec } from './definition';
 import { ExecutionHistory, resourceParts } from './history';
 import { TaskFailure, callIntegration, parseResource, type IntegrationServices } from './integrations';
+import { traceContext } from '../trace';
 
 type Status = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -123,7 +124,11 @@ export class LocalStepFunctions {
     } catch {
       throw new AwsServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not valid JSON');
     }
-    const arn = `${machine.model.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    // Express executions are not deduplicated by name, and their ARNs say so (`:express:`), as in AWS.
+    const express = machine.model.type === 'EXPRESS';
+    const arn = express
+      ? `${machine.model.arn.replace(':stateMachine:', ':express:')}:${name}:${randomUUID()}`
+      : `${machine.model.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.executions.get(arn);
     if (existing) {
       // As in AWS: same name and input while running is the same execution; anything else is a clash.
@@ -135,11 +140,11 @@ export class LocalStepFunctions {
   }
 
   async DescribeExecution({ executionArn }: { executionArn: string }) {
-    return describe(this.execution(executionArn), this.clock.now());
+    return describe(this.standardExecution(executionArn), this.clock.now());
   }
 
   async ListExecutions(request: { stateMachineArn: string; statusFilter?: Status; redriveFilter?: 'REDRIVEN' | 'NOT_REDRIVEN'; maxResults?: number; nextToken?: string }) {
-    this.machine(request.stateMachineArn);
+    refuseExpress(this.machine(request.stateMachineArn).model, 'ListExecutions');
     const redriven = (e: Execution) => !request.redriveFilter || (request.redriveFilter === 'REDRIVEN') === e.redriveCount > 0;
     const all = [...this.executions.values()]
       .filter((e) => e.machine.model.arn === request.stateMachineArn && (!request.statusFilter || e.status === request.statusFilter) && redriven(e))
@@ -157,7 +162,8 @@ export class LocalStepFunctions {
    * branches or iterations).
    */
   async RedriveExecution({ executionArn, clientToken }: { executionArn: string; clientToken?: string }) {
-    const execution = this.execution(executionArn);
+    // AWS cannot redrive an Express execution (it keeps no history to resume from).
+    const execution = this.standardExecution(executionArn);
     if (clientToken !== undefined && execution.redriveTokens.has(clientToken)) return { redriveDate: seconds(execution.redriveDate!) };
     const refusal = redriveRefusal(execution, this.clock.now());
     if (refusal) throw new AwsServiceError('ExecutionNotRedrivable', refusal);
@@ -178,14 +184,14 @@ export class LocalStepFunctions {
   }
 
   async GetExecutionHistory(request: { executionArn: string; maxResults?: number; reverseOrder?: boolean; nextToken?: string; includeExecutionData?: boolean }) {
-    const events = this.execution(request.executionArn).history.events(request.includeExecutionData ?? true);
+    const events = this.standardExecution(request.executionArn).history.events(request.includeExecutionData ?? true);
     const ordered = request.reverseOrder ? [...events].reverse() : events;
     const { items, nextToken } = page(ordered, request.maxResults, request.nextToken);
     return { events: items, nextToken };
   }
 
   async StopExecution({ executionArn, error, cause }: { executionArn: string; error?: string; cause?: string }) {
-    const execution = this.execution(executionArn);
+    const execution = this.standardExecution(executionArn);
     if (execution.status === 'RUNNING') {
       this.close(execution, 'ABORTED', { error, cause });
       execution.abortEngine();
@@ -430,7 +436,7 @@ export class LocalStepFunctions {
       const outcome =
         pattern === 'token'
           ? this.awaitCallback(execution, spec, payload, heartbeatSeconds, stop, history)
-          : this.clock.track(callIntegration(spec.resource, payload, this.integrations));
+          : this.clock.track(traceContext.run({ stateMachine: execution.machine.model.name }, () => callIntegration(spec.resource, payload, this.integrations)));
       const racers = [outcome];
       if (timeoutSeconds !== undefined) racers.push(this.timeout(timeoutSeconds, 'States.Timeout', stop));
       const result = await Promise.race(racers);
@@ -489,7 +495,9 @@ export class LocalStepFunctions {
     callback.catch(() => undefined);
     heartbeatLost.catch(() => undefined);
     this.tasks.set(token, task);
-    await this.clock.track(callIntegration(spec.resource, replaceString(payload, execution.tokenPlaceholder, token), this.integrations));
+    await this.clock.track(
+      traceContext.run({ stateMachine: execution.machine.model.name }, () => callIntegration(spec.resource, replaceString(payload, execution.tokenPlaceholder, token), this.integrations)),
+    );
     history.submitted();
     task.heartbeat();
     try {
@@ -524,6 +532,15 @@ export class LocalStepFunctions {
     return execution;
   }
 
+  /**
+   * An execution the API may show: AWS keeps nothing of an Express execution to describe, list,
+   * stop, redrive or read the history of (its logs are in CloudWatch), and refuses the ARN.
+   */
+  private standardExecution(arn: string): Execution {
+    if (isExpressExecutionArn(arn)) throw expressRefusal(arn);
+    return this.execution(arn);
+  }
+
   private pendingTask(token: string): PendingTask {
     if (typeof token !== 'string' || token.length === 0 || token.length > 2048) throw new AwsServiceError('InvalidToken', 'Invalid Token');
     const task = this.tasks.get(token);
@@ -531,6 +548,23 @@ export class LocalStepFunctions {
     if (task.state === 'timed-out') throw new AwsServiceError('TaskTimedOut', 'Task Timed Out');
     if (task.state === 'done') throw new AwsServiceError('TaskDoesNotExist', 'Task Does Not Exist');
     return task;
+  }
+}
+
+/** `arn:aws:states:<region>:<account>:express:<machine>:<name>:<id>`. */
+export function isExpressExecutionArn(arn: string): boolean {
+  return typeof arn === 'string' && arn.split(':')[5] === 'express';
+}
+
+/** What AWS answers when an action needs an execution history Express does not keep. */
+export function expressRefusal(arn: string): AwsServiceError {
+  return new AwsServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: express' (${arn}): this action is not supported by EXPRESS state machines, which keep no execution history`);
+}
+
+/** Refuses an action on an EXPRESS machine's executions (ListExecutions, redrive), as AWS does. */
+export function refuseExpress(machine: LocalStateMachine, action: string): void {
+  if (machine.type === 'EXPRESS') {
+    throw new AwsServiceError('StateMachineTypeNotSupported', `${action} is not supported by EXPRESS state machines (${machine.name}): they keep no execution history`);
   }
 }
 

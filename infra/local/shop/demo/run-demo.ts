@@ -1,7 +1,5 @@
-import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { isDeepStrictEqual } from 'node:util';
-import { executionArnFor } from '../../../../shared/executions';
 import { EVENT_BUS_NAME } from '../../../aws/stacks/bus-stack';
 import { localClients } from '../../engine/clients';
 import { callOpsApi } from '../ops-call';
@@ -59,17 +57,13 @@ const TASK_READER = { user: 'demo', groups: ['ops-lead'] };
 export function demoContext(platform: Platform, onStep: (label: string) => void, onNote: (line: string) => void = () => undefined): DemoContext {
   const { sfn, events, dynamo, s3 } = localClients(platform.awsEndpoint);
 
+  /** Where an instance stands, as ops see it (`GET /flows/...`): Express flows have no execution to describe. */
   const flowState = async (flow: string, businessKey: string): Promise<FlowState | undefined> => {
-    const machine = platform.model.stateMachines.find((m) => m.flow === flow);
-    if (!machine) throw new Error(`no state machine runs flow ${flow}`);
-    const executionArn = executionArnFor(machine.arn, businessKey);
-    try {
-      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return { status: described.status!, output: described.output ? JSON.parse(described.output) : undefined };
-    } catch (error) {
-      if (error instanceof ExecutionDoesNotExist) return undefined;
-      throw error;
-    }
+    if (!platform.model.stateMachines.some((m) => m.flow === flow)) throw new Error(`no state machine runs flow ${flow}`);
+    const { status, body } = await callOpsApi(platform, 'GET', `/flows/${flow}/${encodeURIComponent(businessKey)}`, TASK_READER);
+    if (status === 404) return undefined;
+    if (status !== 200) throw new Error(`GET /flows/${flow}/${businessKey}: ${status} ${JSON.stringify(body)}`);
+    return { status: body.status, output: body.result };
   };
 
   return {
