@@ -162,8 +162,7 @@ export class LocalStepFunctions {
    * branches or iterations).
    */
   async RedriveExecution({ executionArn, clientToken }: { executionArn: string; clientToken?: string }) {
-    // AWS cannot redrive an Express execution (it keeps no history to resume from).
-    const execution = this.standardExecution(executionArn);
+    const execution = this.execution(executionArn);
     if (clientToken !== undefined && execution.redriveTokens.has(clientToken)) return { redriveDate: seconds(execution.redriveDate!) };
     const refusal = redriveRefusal(execution, this.clock.now());
     if (refusal) throw new AwsServiceError('ExecutionNotRedrivable', refusal);
@@ -561,7 +560,7 @@ export function expressRefusal(arn: string): AwsServiceError {
   return new AwsServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: express' (${arn}): this action is not supported by EXPRESS state machines, which keep no execution history`);
 }
 
-/** Refuses an action on an EXPRESS machine's executions (ListExecutions, redrive), as AWS does. */
+/** Refuses listing an EXPRESS machine's executions, as AWS does (redrive has its own refusal, see redriveRefusal). */
 export function refuseExpress(machine: LocalStateMachine, action: string): void {
   if (machine.type === 'EXPRESS') {
     throw new AwsServiceError('StateMachineTypeNotSupported', `${action} is not supported by EXPRESS state machines (${machine.name}): they keep no execution history`);
