@@ -8,7 +8,7 @@ export const LOCAL_CONSOLE_CONFIG: ConsoleConfig = { apiUrl: '', clockUrl: '/_lo
 
 let built: Promise<SiteFiles> | undefined;
 
-/** The console as the local platform serves it at /console/: built once per process, on first use, in memory. */
+/** The console as the local platform serves it at /console/: built once per process (every platform of a test run shares it), on first use, in memory. */
 export const LOCAL_CONSOLE_SITE: StaticSite = {
   basePath: '/console/',
   headers: { 'content-security-policy': consoleContentSecurityPolicy([]) },

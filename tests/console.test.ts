@@ -45,6 +45,9 @@ afterAll(async () => {
 
 const now = () => new Date(platform.clock.now()).toISOString();
 
+/** expect.poll with room for a busy machine: a decision goes through the flow before the page shows it. */
+const until = <T>(read: () => Promise<T> | T, options: { timeout?: number } = {}) => expect.poll(read, { timeout: 15_000, interval: 100, ...options });
+
 async function put(...events: Array<[string, string, unknown]>) {
   const result = await clients.events.send(
     new PutEventsCommand({ Entries: events.map(([source, type, detail]) => ({ EventBusName: EVENT_BUS_NAME, Source: source, DetailType: type, Detail: JSON.stringify(detail) })) }),
@@ -69,8 +72,28 @@ async function signIn(user: string, groups: string, path = ''): Promise<Page> {
   await page.getByLabel('User').fill(user);
   await page.getByLabel('Groups').fill(groups);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => page.getByTestId('user').textContent()).toBe(user);
+  await until(() => page.getByTestId('user').textContent()).toBe(user);
   return page;
+}
+
+/** The same, with the keyboard only: Tab to the fields, type, Enter. */
+async function signInByKeyboard(user: string, groups: string, path = ''): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(consoleUrl + path);
+  await page.getByLabel('User').waitFor();
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(user);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(groups);
+  await page.keyboard.press('Enter');
+  await until(() => page.getByTestId('user').textContent()).toBe(user);
+  return page;
+}
+
+/** Presses a control from the keyboard: focus it (as Tab would), then Enter. */
+async function press(page: Page, name: string | RegExp) {
+  await page.getByRole('button', { name, exact: typeof name === 'string' }).focus();
+  await page.keyboard.press('Enter');
 }
 
 async function expectAccessible(page: Page) {
@@ -79,7 +102,7 @@ async function expectAccessible(page: Page) {
 
 async function choose(page: Page, outcome: string) {
   await page.getByRole('button', { name: outcome, exact: true }).click();
-  await expect.poll(() => page.getByRole('button', { name: outcome, exact: true }).getAttribute('aria-pressed')).toBe('true');
+  await until(() => page.getByRole('button', { name: outcome, exact: true }).getAttribute('aria-pressed')).toBe('true');
 }
 
 describe('ops console', () => {
@@ -96,7 +119,7 @@ describe('ops console', () => {
     await signInPage.close();
 
     alice = await signIn('alice', 'aftersales, finance');
-    await expect.poll(() => alice.getByTestId('roles').textContent()).toBe('aftersales, finance');
+    await until(() => alice.getByTestId('roles').textContent()).toBe('aftersales, finance');
     const row = alice.locator(`tr[data-task-id="${approval.taskId}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain('refund-approval');
@@ -105,27 +128,27 @@ describe('ops console', () => {
 
     await alice.getByLabel('Business key').fill('RF-CON-1');
     await alice.getByRole('button', { name: 'Filter' }).click();
-    await expect.poll(() => new URL(alice.url()).searchParams.get('businessKey')).toBe('RF-CON-1');
-    await expect.poll(() => alice.locator('tbody tr').count()).toBe(1);
+    await until(() => new URL(alice.url()).searchParams.get('businessKey')).toBe('RF-CON-1');
+    await until(() => alice.locator('tbody tr').count()).toBe(1);
     expect(await alice.locator('tbody tr').first().getAttribute('data-task-id')).toBe(approval.taskId);
   });
 
   it('claims and approves with a reason; the flow page draws the graph with the next step current', async () => {
     await alice.getByRole('link', { name: approval.summary }).click();
-    await expect.poll(() => alice.getByTestId('summary').textContent()).toBe(approval.summary);
+    await until(() => alice.getByTestId('summary').textContent()).toBe(approval.summary);
     await alice.getByRole('button', { name: 'Claim' }).click();
-    await expect.poll(() => alice.getByTestId('holder').textContent()).toBe('alice');
+    await until(() => alice.getByTestId('holder').textContent()).toBe('alice');
     await choose(alice, 'approve');
     await alice.getByLabel(/^Reason/).fill('damage confirmed on the delivery photos');
     await expectAccessible(alice);
     await alice.getByRole('button', { name: 'Complete' }).click();
-    await expect.poll(() => alice.getByRole('status').textContent()).toContain('Decided: approve');
-    await expect.poll(() => alice.getByTestId('status').textContent()).toBe('completed');
+    await until(() => alice.getByRole('status').textContent()).toContain('Decided: approve');
+    await until(() => alice.getByTestId('status').textContent()).toBe('completed');
 
     await alice.getByRole('link', { name: 'RF-CON-1' }).click();
-    await expect.poll(() => alice.getByTestId('current-step').textContent()).toBe('Second approval (finance)');
+    await until(() => alice.getByTestId('current-step').textContent()).toBe('Second approval (finance)');
     const node = (state: string) => alice.locator(`svg.flow-graph [data-state="${state}"]`);
-    await expect.poll(() => node('Second approval (finance)').getAttribute('data-status')).toBe('current');
+    await until(() => node('Second approval (finance)').getAttribute('data-status')).toBe('current');
     expect(await node('Approve the refund').getAttribute('data-status')).toBe('taken');
     expect(await node('Pay the refund once').getAttribute('data-status')).toBe('not-taken');
     expect(await alice.locator('table.timeline').textContent()).toContain('Approve the refund');
@@ -138,7 +161,7 @@ describe('ops console', () => {
     await alice.locator(`a[href$="/tasks/${second.taskId}"]`).click();
     await choose(alice, 'approve');
     await alice.getByRole('button', { name: 'Complete' }).click();
-    await expect.poll(() => alice.getByTestId('problem').textContent()).toMatch(/^Four-eyes rule: you already decided the refund-approval step/);
+    await until(() => alice.getByTestId('problem').textContent()).toMatch(/^Four-eyes rule: you already decided the refund-approval step/);
   });
 
   it('tells a second person in words that someone else decided first (409)', async () => {
@@ -147,35 +170,40 @@ describe('ops console', () => {
     await choose(bob, 'approve');
     await choose(fiona, 'approve');
     await fiona.getByRole('button', { name: 'Complete' }).click();
-    await expect.poll(() => fiona.getByTestId('status').textContent()).toBe('completed');
+    await until(() => fiona.getByTestId('status').textContent()).toBe('completed');
     await bob.getByRole('button', { name: 'Complete' }).click();
-    await expect.poll(() => bob.getByTestId('problem').textContent()).toMatch(/^Someone else already decided this task/);
-    // The page reloads the task after the refusal; on a busy machine that takes a moment.
-    await expect.poll(() => bob.getByTestId('status').textContent()).toBe('completed');
+    await until(() => bob.getByTestId('problem').textContent()).toMatch(/^Someone else already decided this task/);
+    await until(() => bob.getByTestId('status').textContent()).toBe('completed');
     await Promise.all([bob.close(), fiona.close()]);
   });
 
-  it('completes an outcome with schema data and a reason: the field the API refuses is marked, then the flow closes with it', async () => {
+  it('completes an outcome with schema data and a reason, by keyboard: the field the API refuses is marked, then the flow closes with it', async () => {
     await put(['shop.aftersales', 'ComplaintFiled', { complaintId: 'CMP-CON-1', orderId: 'CON-ORD-2', memberId: 'M-CON-ORD-2', text: 'Box arrived crushed', filedAt: now() }]);
     const respond = await openTask('complaint-response', 'CMP-CON-1');
-    const carl = await signIn('carl', 'cs-agent', '?businessKey=CMP-CON-1');
-    await carl.getByRole('link', { name: respond.summary }).click();
-    await choose(carl, 'reship');
-    await carl.getByLabel(/carrier/i).fill('SF Express');
-    await carl.getByLabel(/^Reason/).fill('the customer prefers new goods');
-    await carl.getByRole('button', { name: 'Complete' }).click();
-    await expect.poll(() => carl.getByTestId('problem').textContent()).toMatch(/^Some of what you entered needs fixing/);
+    // Carl works from the keyboard only.
+    const carl = await signInByKeyboard('carl', 'cs-agent', '?businessKey=CMP-CON-1');
+    await carl.getByRole('link', { name: respond.summary }).focus();
+    await carl.keyboard.press('Enter');
+    await press(carl, 'reship');
+    await until(() => carl.getByRole('button', { name: 'reship', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await carl.getByLabel(/carrier/i).focus();
+    await carl.keyboard.type('SF Express');
+    await carl.getByLabel(/^Reason/).focus();
+    await carl.keyboard.type('the customer prefers new goods');
+    await press(carl, 'Complete');
+    await until(() => carl.getByTestId('problem').textContent()).toMatch(/^Some of what you entered needs fixing/);
     expect(await carl.locator('.outcome-data').textContent()).toMatch(/trackingNumber|required/i);
     await expectAccessible(carl);
 
-    await carl.getByLabel(/tracking ?number/i).fill('SF998877');
-    await carl.getByRole('button', { name: 'Complete' }).click();
-    await expect.poll(() => carl.getByTestId('status').textContent()).toBe('completed');
+    await carl.getByLabel(/tracking ?number/i).focus();
+    await carl.keyboard.type('SF998877');
+    await press(carl, 'Complete');
+    await until(() => carl.getByTestId('status').textContent()).toBe('completed');
     const decided = await opsApi(platform, 'GET', `/tasks/${respond.taskId}`, { user: 'carl', roles: ['cs-agent'] });
     expect(decided.body.decision).toMatchObject({ outcome: 'reship', reason: 'the customer prefers new goods', data: { carrier: 'SF Express', trackingNumber: 'SF998877' } });
 
     await carl.getByRole('link', { name: 'CMP-CON-1' }).click();
-    await expect.poll(() => carl.getByTestId('flow-status').textContent(), { timeout: 20_000 }).toBe('SUCCEEDED');
+    await until(() => carl.getByTestId('flow-status').textContent(), { timeout: 20_000 }).toBe('SUCCEEDED');
     expect(await carl.getByTestId('result').textContent()).toContain('SF998877');
     await carl.close();
   });
@@ -187,7 +215,7 @@ describe('ops console', () => {
     await rita.close();
 
     const direct = await signIn('rita', 'reviewer', `tasks/${approval.taskId}`);
-    await expect.poll(() => direct.getByTestId('problem').textContent()).toMatch(/You may not open this task: it is for the role aftersales/);
+    await until(() => direct.getByTestId('problem').textContent()).toMatch(/You may not open this task: it is for the role aftersales/);
     await direct.close();
   });
 
@@ -196,7 +224,28 @@ describe('ops console', () => {
     await alice.getByTestId('sla').waitFor();
     expect(await alice.getByTestId('sla').textContent()).toContain('refund-case');
     const callbacks = alice.locator('section[aria-labelledby="callbacks-heading"]');
-    await expect.poll(async () => (await callbacks.locator('figure').count()) + (await callbacks.getByTestId('callbacks-missing').count())).toBe(1);
+    await until(async () => (await callbacks.locator('figure').count()) + (await callbacks.getByTestId('callbacks-missing').count())).toBe(1);
     await expectAccessible(alice);
+  });
+
+  it('shows an escalated task to ops-lead with its escalation level; an expired sign-in asks again and comes back to the page', async () => {
+    const olivia = await signIn('olivia', 'ops-lead', '?kind=refund-approval');
+    await olivia.getByTestId('empty').waitFor();
+    await put(['shop.aftersales', 'RefundRequested', { refundId: 'RF-CON-2', orderId: 'CON-ORD-2', memberId: 'M-CON-ORD-2', kind: 'refund-only', reason: 'damaged', lines: [{ skuId: 'SKU-SET-01', quantity: 1, amountFen: 100_000 }], requestedAt: now() }]);
+    const task = await openTask('refund-approval', 'RF-CON-2');
+    // The approval's 24-hour SLA passes: it escalates to ops-lead, level 1.
+    await platform.clock.advance(24 * 3600 + 60);
+    await eventually(() => opsApi(platform, 'GET', `/tasks/${task.taskId}`, ops), (r) => r.body?.escalationLevel === 1, 'the escalation');
+    // A day later her token (an hour) has expired: the next refresh asks her to sign in again, on the same page.
+    await olivia.getByLabel('User').waitFor({ timeout: 30_000 });
+    expect(await olivia.getByRole('status').textContent()).toContain('Your sign-in has expired');
+    await olivia.getByLabel('User').fill('olivia');
+    await olivia.getByLabel('Groups').fill('ops-lead');
+    await olivia.getByRole('button', { name: 'Sign in' }).click();
+    expect(new URL(olivia.url()).searchParams.get('kind')).toBe('refund-approval');
+    const row = olivia.locator(`tr[data-task-id="${task.taskId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('level 1');
+    await olivia.close();
   });
 });

@@ -4,14 +4,21 @@ import { explain, type Problem } from './words';
 
 export type Api = ReturnType<typeof createApi>;
 
-/** The typed ops API client (openapi-fetch over the generated `paths`), sending the session's token. */
-export function createApi(baseUrl: string, token: () => string | undefined) {
+/**
+ * The typed ops API client (openapi-fetch over the generated `paths`), sending the session's token.
+ * A 401 (the token expired, or was never good) calls `onUnauthorized`: the console asks to sign in again.
+ */
+export function createApi(baseUrl: string, token: () => string | undefined, onUnauthorized: () => void = () => undefined) {
   const client = createClient<paths>({ baseUrl });
   const auth: Middleware = {
     onRequest({ request }) {
       const value = token();
       if (value) request.headers.set('Authorization', `Bearer ${value}`);
       return request;
+    },
+    onResponse({ response }) {
+      if (response.status === 401) onUnauthorized();
+      return response;
     },
   };
   client.use(auth);
@@ -21,6 +28,7 @@ export function createApi(baseUrl: string, token: () => string | undefined) {
     async raw(path: string): Promise<{ status: number; body: any }> {
       const value = token();
       const response = await fetch(`${baseUrl}${path}`, { headers: value ? { Authorization: `Bearer ${value}` } : {} });
+      if (response.status === 401) onUnauthorized();
       return { status: response.status, body: await response.json().catch(() => undefined) };
     },
   };

@@ -108,7 +108,12 @@ function App({ config }: { config: ConsoleConfig }) {
 
   const open = async () => {
     const clock = platformClock(config.clockUrl);
-    const api = createApi(config.apiUrl, currentToken);
+    const api = createApi(config.apiUrl, currentToken, () => {
+      // The token expired (an hour, on the platform's clock): back to signing in, on the same page.
+      forgetToken();
+      setSession(undefined);
+      setNotice('Your sign-in has expired. Sign in again to go on.');
+    });
     try {
       const me = must(await api.client.GET('/me'));
       await clock.sync();

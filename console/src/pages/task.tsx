@@ -65,9 +65,9 @@ export function TaskPage({ taskId }: { taskId: string }) {
       setNotice(what);
     } catch (error) {
       if (!(error instanceof ApiProblem)) throw error;
+      // A conflict means the task moved on: show it as it is now, with why.
+      if (error.problem.status === 409) await load();
       setProblem(error.problem);
-      // A conflict means the task moved on: show it as it is now.
-      if (error.problem.status === 409) await load().then(() => setProblem(error.problem));
     } finally {
       setBusy(false);
     }

@@ -29,8 +29,12 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   const routes: HttpRoute[] = options.apis.flatMap((api) =>
     api.routes.map((route) => ({ routeKey: route.routeKey, target: route.functionName, authorization: route.authorization })),
   );
+  // The site is built on its first request, once for the server's life.
+  const site = options.site;
+  let files: ReturnType<StaticSite['files']> | undefined;
+  const served = site ? { ...options, site: { ...site, files: () => (files ??= site.files()) } } : options;
   return http.createServer((request, response) => {
-    serve(request, response, routes, options).catch((error: Error) => {
+    serve(request, response, routes, served).catch((error: Error) => {
       options.log?.(`ops api: ${error.stack ?? error.message}`);
       if (!response.headersSent) send(response, 500, httpErrorBody(500, ''));
     });

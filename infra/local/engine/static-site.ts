@@ -5,7 +5,7 @@ import path from 'node:path';
 export interface StaticSite {
   /** The path the site is served under, with slashes on both ends: `/console/`. */
   basePath: string;
-  /** The site's files by path relative to `basePath` (`index.html`, `app.js`); built once, on first use. */
+  /** The site's files by path relative to `basePath` (`index.html`, `app.js`); the server asks once, on first use. */
   files(): Promise<Map<string, Uint8Array>>;
   /** Headers on every answer besides the engine's own security headers (e.g. the site's Content-Security-Policy). */
   headers?: Record<string, string>;
@@ -48,7 +48,7 @@ export async function serveStaticSite(site: StaticSite, request: http.IncomingMe
   const name = extension === '' ? 'index.html' : relative;
   const body = files.get(name);
   if (!body) {
-    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SITE_SECURITY_HEADERS });
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SITE_SECURITY_HEADERS, ...site.headers });
     response.end(`no ${relative} in this site\n`);
     return true;
   }
