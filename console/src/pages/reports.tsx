@@ -4,6 +4,7 @@ import type { components } from '../api-types';
 import { CALLBACK_WEEKS } from '../policy';
 import { useSession } from '../session';
 import { dueLabel, recentWeeks, shortTime } from '../time';
+import { explain } from '../words';
 
 type SlaReport = components['schemas']['SlaReport'];
 type QuarantineReport = components['schemas']['QuarantineReport'];
@@ -56,7 +57,10 @@ export function ReportsPage() {
       const weeks = recentWeeks(session.now(), CALLBACK_WEEKS);
       const answers = await Promise.all(weeks.map((week) => session.api.raw(`/reports/callbacks?week=${week}`)));
       if (answers.some((a) => a.status === 404)) setCallbacks('This deployment has no callback coverage report yet (member callbacks are not deployed).');
-      else if (answers.some((a) => a.status !== 200)) setCallbacks(`The callback coverage report could not be read (${answers.find((a) => a.status !== 200)!.status}).`);
+      else if (answers.some((a) => a.status !== 200)) {
+        const refused = answers.find((a) => a.status !== 200)!;
+        setCallbacks(`The callback coverage report could not be read. ${explain(refused.status, refused.body, 'report').words}`);
+      }
       else setCallbacks(answers.map((a) => a.body as CallbackWeek));
     });
   }, []);
