@@ -219,12 +219,16 @@ describe('ops console', () => {
     await direct.close();
   });
 
-  it('shows the SLA and quarantine reports, and callback coverage once the API serves it', async () => {
+  it('shows the SLA and quarantine reports, and callback coverage per week as a chart', async () => {
     await alice.getByRole('link', { name: 'Reports' }).click();
     await alice.getByTestId('sla').waitFor();
     expect(await alice.getByTestId('sla').textContent()).toContain('refund-case');
-    const callbacks = alice.locator('section[aria-labelledby="callbacks-heading"]');
-    await until(async () => (await callbacks.locator('figure').count()) + (await callbacks.getByTestId('callbacks-missing').count())).toBe(1);
+    // GET /reports/callbacks is served: coverage per week for the last 8 ISO weeks, against the target.
+    const chart = alice.locator('section[aria-labelledby="callbacks-heading"] figure svg');
+    await chart.waitFor();
+    const title = await chart.locator('title').textContent();
+    expect(title).toMatch(/^Callback coverage per week: (\d{4}-W\d{2} (none due|\d+ % of \d+), ){7}\d{4}-W\d{2} (none due|\d+ % of \d+); target 80 %$/);
+    expect(await chart.locator('g.bar').count()).toBe(8);
     await expectAccessible(alice);
   });
 

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isoWeekOf } from '../../shared/calendar/weeks';
 import { dueLabel, isoWeek, recentWeeks } from './time';
 
 const NOW = Date.parse('2026-11-23T01:00:00Z');
@@ -32,6 +34,15 @@ describe('isoWeek', () => {
     ['2024-12-30T12:00:00Z', '2025-W01'],
   ])('%s is %s', (iso, week) => {
     expect(isoWeek(Date.parse(iso))).toBe(week);
+  });
+
+  it('agrees with the callbacks report\'s weeks (shared/calendar/weeks.ts) at any instant', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2040-01-01T00:00:00Z') }), (ms) => {
+        expect(isoWeek(ms)).toBe(isoWeekOf(new Date(ms).toISOString()));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('lists recent weeks oldest first, ending with the current one', () => {

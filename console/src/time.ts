@@ -20,7 +20,11 @@ export function shortTime(iso: string): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
-/** The ISO week (`2026-W48`) that `now` falls in, in Asia/Shanghai. */
+/**
+ * The ISO week (`2026-W48`) that `now` falls in, in Asia/Shanghai. The same as the callbacks
+ * report's `isoWeekOf` (shared/calendar/weeks.ts), which the console does not import: that module
+ * brings the holiday data (90 KB) into the page. A test checks the two agree.
+ */
 export function isoWeek(now: number): string {
   const local = new Date(now + SHANGHAI_OFFSET_MS);
   const day = (local.getUTCDay() + 6) % 7; // Monday 0 … Sunday 6

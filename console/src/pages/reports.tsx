@@ -14,31 +14,36 @@ type CallbackWeek = { week: string; due: number; completed: number; coverage: nu
 const words = (error: unknown) => (error instanceof ApiProblem ? error.problem.words : String(error));
 
 function CoverageChart({ weeks }: { weeks: CallbackWeek[] }) {
-  const width = 560;
-  const height = 200;
-  const left = 40;
-  const bottom = 28;
-  const plot = height - bottom - 10;
+  const width = 600;
+  const height = 220;
+  const left = 44;
+  const bottom = 42;
+  const top = 22;
+  const plot = height - bottom - top;
   const bar = (width - left) / weeks.length;
-  const y = (value: number) => 10 + plot * (1 - Math.min(1, value));
+  const y = (value: number) => top + plot * (1 - Math.min(1, value));
   const target = weeks[0]?.target ?? 0.8;
+  const percent = (value: number) => `${Math.round(value * 100)} %`;
+  // A week nobody was due a callback counts as covered (the report says 1); it is drawn hollow, "none due".
+  const describe = (w: CallbackWeek) => (w.due === 0 ? `${w.week} none due` : `${w.week} ${percent(w.coverage)} of ${w.due}`);
   return (
     <figure>
       <svg viewBox={`0 0 ${width} ${height}`} width={width} role="img" aria-labelledby="coverage-title" class="chart">
-        <title id="coverage-title">{`Callback coverage per week: ${weeks.map((w) => `${w.week} ${Math.round(w.coverage * 100)} %`).join(', ')}; target ${Math.round(target * 100)} %`}</title>
+        <title id="coverage-title">{`Callback coverage per week: ${weeks.map(describe).join(', ')}; target ${percent(target)}`}</title>
         {[0, 0.5, 1].map((v) => (
-          <text x={left - 6} y={y(v) + 4} text-anchor="end" class="axis">{`${v * 100} %`}</text>
+          <text x={left - 6} y={y(v) + 4} text-anchor="end" class="axis">{percent(v)}</text>
         ))}
         {weeks.map((w, i) => (
-          <g class={w.met ? 'bar met' : 'bar missed'}>
-            <rect x={left + i * bar + 6} y={y(w.coverage)} width={bar - 12} height={plot + 10 - y(w.coverage)} />
-            <text x={left + i * bar + bar / 2} y={height - 10} text-anchor="middle" class="axis">{w.week.slice(5)}</text>
+          <g class={w.due === 0 ? 'bar none-due' : w.met ? 'bar met' : 'bar missed'}>
+            <rect x={left + i * bar + 6} y={y(w.coverage)} width={bar - 12} height={top + plot - y(w.coverage)} />
+            <text x={left + i * bar + bar / 2} y={height - 24} text-anchor="middle" class="axis">{w.week.slice(5)}</text>
+            <text x={left + i * bar + bar / 2} y={height - 10} text-anchor="middle" class="axis">{w.due === 0 ? 'none due' : `${w.completed}/${w.due}`}</text>
           </g>
         ))}
         <line x1={left} x2={width} y1={y(target)} y2={y(target)} class="target" />
-        <text x={width - 4} y={y(target) - 4} text-anchor="end" class="axis">target {Math.round(target * 100)} %</text>
+        <text x={left + 4} y={top - 8} class="axis">{`dashed line: target ${percent(target)}`}</text>
       </svg>
-      <figcaption>Completed callbacks over those due, per ISO week; below the line misses the target.</figcaption>
+      <figcaption>Callbacks completed over those due, per ISO week (Asia/Shanghai); a bar below the dashed line misses the target.</figcaption>
     </figure>
   );
 }
