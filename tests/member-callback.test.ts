@@ -1,7 +1,9 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
+import { executionArnFor } from '../shared/executions';
 import type { Platform } from '../infra/local/engine/platform';
 import { eventually, opsApi, startLocalPlatform } from './support';
 
@@ -123,6 +125,14 @@ describe('member callbacks on the virtual clock', () => {
     expect((await task(A)).summary).toContain('attempt 3 of 3');
     await decide(A, 'reached', { satisfaction: 4 });
     expect(await ended(A)).toEqual({ callbackId: A, memberId: 'M-CB-A', reason: 'purchase', outcome: 'reached', attempts: 3, satisfaction: 4 });
+  });
+
+  it("keeps the phone and the address out of the callback's history: the flow gets only the order's ids, time and total", async () => {
+    const machine = platform.model.stateMachines.find((m) => m.flow === 'member-callback')!;
+    const history = await clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArnFor(machine.arn, A), maxResults: 1000 }));
+    const text = JSON.stringify(history.events);
+    expect(text).toContain('CB-A');
+    for (const secret of [orderPlaced.phone, orderPlaced.shipTo.district]) expect(text).not.toContain(secret);
   });
 
   it('the weekly report counts them against the 80 % target', async () => {
