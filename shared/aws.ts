@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -25,5 +26,6 @@ export const documents = once(() =>
 );
 export const stepFunctions = once(() => new SFNClient(clientConfig()));
 export const eventBridge = once(() => new EventBridgeClient(clientConfig()));
+export const sqs = once(() => new SQSClient(clientConfig()));
 /** Path-style when pointed at another endpoint: the local platform serves buckets under its one host. */
 export const s3 = once(() => new S3Client({ ...clientConfig(), ...(process.env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}) }));

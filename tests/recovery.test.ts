@@ -169,3 +169,25 @@ describe('quarantine replay', () => {
     expect(await auditOfToday()).toEqual(expect.arrayContaining([{ actor: 'olivia', action: 'quarantine.replay', target: entry.id, outcome: 'done' }]));
   });
 });
+
+describe('dead letters', () => {
+  it('an event whose flow trigger kept failing waits in the bus dead-letter queue; ops-lead redrives it and its flow starts once', async () => {
+    await faults({ lambdaErrorRate: 1, seed: 3 });
+    await put(complaint('CMP-DL-1'));
+    const waiting = await eventually(() => opsApi(platform, 'GET', '/quarantine/dead-letters', olivia), (r) => r.body?.waiting > 0, 'the event in the dead-letter queue');
+    await faults();
+    expect(waiting.body.sample).toEqual(
+      expect.arrayContaining([expect.objectContaining({ source: 'shop.aftersales', detailType: 'ComplaintFiled', error: expect.stringMatching(/TransientError/) })]),
+    );
+    expect(JSON.stringify(waiting.body)).not.toContain('13700001111');
+    expect((await opsApi(platform, 'GET', `/flows/complaint/CMP-DL-1`, olivia)).status).toBe(404);
+
+    const out = await opsCli(clients.stateDir, 'quarantine', 'dead-letters', '--redrive', '--as', 'olivia:ops-lead');
+    expect(out).toMatch(/dead letters: [1-9]\d* redriven, 0 moved to the quarantine, 0 failed, 0 still waiting/);
+    await platform.clock.settle();
+    await openTask('complaint-response', 'CMP-DL-1');
+    expect((await opsApi(platform, 'GET', '/tasks?businessKey=CMP-DL-1&kind=complaint-response', olivia)).body.items).toHaveLength(1);
+    expect((await opsApi(platform, 'GET', '/quarantine/dead-letters', olivia)).body.waiting).toBe(0);
+    expect(await auditOfToday()).toEqual(expect.arrayContaining([{ actor: 'olivia', action: 'dead-letters.redrive', target: 'the bus dead-letter queue', outcome: 'done' }]));
+  });
+});

@@ -242,6 +242,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/quarantine/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bus dead-letter queue: how many events wait, and the first ten, personal data masked
+         * @description Role ops-lead. Looking does not take them: they stay in the queue.
+         */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/quarantine/dead-letters/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put the events of the bus dead-letter queue back on the bus (up to 100 per call)
+         * @description Role ops-lead; audited. Every rule matching an event gets it again, which is safe: flows start and effects happen once per business key. A message that is not an event is moved to the quarantine. `waiting` > 0: call again.
+         */
+        post: operations["redriveDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/quarantine/{id}/replay": {
         parameters: {
             query?: never;
@@ -496,6 +536,35 @@ export interface components {
             data?: {
                 [key: string]: unknown;
             };
+        };
+        DeadLetterRedriveResponse: {
+            redriven: number;
+            /** @description messages that were not events, moved to the quarantine */
+            quarantined: number;
+            failed: number;
+            /** @description still in the queue: call again */
+            waiting: number;
+            results: {
+                messageId: string;
+                source?: string;
+                detailType?: string;
+                /** @enum {string} */
+                result: "redriven" | "quarantined" | "failed";
+                reason?: string;
+            }[];
+        };
+        DeadLettersResponse: {
+            /** @description messages in the queue (approximate, as SQS counts) */
+            waiting: number;
+            sample: {
+                messageId: string;
+                source?: string;
+                detailType?: string;
+                /** @description personal data masked */
+                detail?: unknown;
+                /** @description why delivery failed, as the queue recorded it */
+                error?: string;
+            }[];
         };
         ErrorResponse: {
             message: string;
@@ -1179,6 +1248,50 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the count and a sample */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLettersResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    redriveDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description what was redriven */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterRedriveResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
         };

@@ -29,6 +29,8 @@ const CONTRACT_ROUTES = [
   'POST /flows/{flow}/redrive',
   'GET /quarantine',
   'POST /quarantine/{id}/replay',
+  'GET /quarantine/dead-letters',
+  'POST /quarantine/dead-letters/redrive',
 ];
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

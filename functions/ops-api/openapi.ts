@@ -5,6 +5,8 @@ import {
   AllowedOutcome,
   BulkRedriveBody,
   BulkRedriveResponse,
+  DeadLetterRedriveResponse,
+  DeadLettersResponse,
   FlowInstance,
   ListFlowsQuery,
   ListFlowsResponse,
@@ -70,6 +72,8 @@ const REPORTS: Record<string, { id: string; summary: string; parameters?: JsonSc
 const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   AllowedOutcome,
   BulkRedriveResponse,
+  DeadLetterRedriveResponse,
+  DeadLettersResponse,
   FlowInstance,
   ListFlowsResponse,
   ListQuarantineResponse,
@@ -388,6 +392,28 @@ function recoveryPaths(): Record<string, JsonSchema> {
         parameters: queryParameters(ListQuarantineQuery, { day: 'YYYY-MM-DD (UTC)', detailType: 'only events of this detail-type' }),
         ok: { id: 'ListQuarantineResponse', description: "the day's quarantined events" },
         errors: [400, 401, 403],
+      }),
+    },
+    '/quarantine/dead-letters': {
+      get: operation({
+        operationId: 'listDeadLetters',
+        tag: 'recovery',
+        summary: "The bus dead-letter queue: how many events wait, and the first ten, personal data masked",
+        description: 'Role ops-lead. Looking does not take them: they stay in the queue.',
+        ok: { id: 'DeadLettersResponse', description: 'the count and a sample' },
+        errors: [401, 403],
+      }),
+    },
+    '/quarantine/dead-letters/redrive': {
+      post: operation({
+        operationId: 'redriveDeadLetters',
+        tag: 'recovery',
+        summary: 'Put the events of the bus dead-letter queue back on the bus (up to 100 per call)',
+        description:
+          'Role ops-lead; audited. Every rule matching an event gets it again, which is safe: flows start and effects happen once per business key. ' +
+          'A message that is not an event is moved to the quarantine. `waiting` > 0: call again.',
+        ok: { id: 'DeadLetterRedriveResponse', description: 'what was redriven' },
+        errors: [401, 403],
       }),
     },
     '/quarantine/{id}/replay': {

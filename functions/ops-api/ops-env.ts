@@ -8,6 +8,8 @@ export const opsEnv = defineEnv(
     QUARANTINE_TABLE: z.string().min(1),
     /** The bus quarantine replays put events back on (the recovery routes only). */
     EVENT_BUS_NAME: z.string().min(1).optional(),
+    /** The bus's dead-letter queue, whose events the recovery routes list and redrive. */
+    DEAD_LETTER_QUEUE_URL: z.string().min(1).optional(),
     /** `{"refund": "arn:aws:states:…"}`: the flows the API answers for. */
     FLOW_STATE_MACHINES: z
       .string()

@@ -278,6 +278,35 @@ export const ReplayBody = z.object({
   detail: z.record(z.string(), z.unknown(), { error: 'detail must be an object' }).optional().describe('a corrected detail; the stored one when absent'),
 });
 
+export const DeadLettersResponse = z.object({
+  waiting: z.number().int().describe('messages in the queue (approximate, as SQS counts)'),
+  sample: z.array(
+    z.object({
+      messageId: z.string(),
+      source: z.string().optional(),
+      detailType: z.string().optional(),
+      detail: z.unknown().optional().describe('personal data masked'),
+      error: z.string().optional().describe('why delivery failed, as the queue recorded it'),
+    }),
+  ),
+});
+
+export const DeadLetterRedriveResponse = z.object({
+  redriven: z.number().int(),
+  quarantined: z.number().int().describe('messages that were not events, moved to the quarantine'),
+  failed: z.number().int(),
+  waiting: z.number().int().describe('still in the queue: call again'),
+  results: z.array(
+    z.object({
+      messageId: z.string(),
+      source: z.string().optional(),
+      detailType: z.string().optional(),
+      result: z.enum(['redriven', 'quarantined', 'failed']),
+      reason: z.string().optional(),
+    }),
+  ),
+});
+
 export const ReplayResponse = z.object({ id: z.string(), replayedAt: z.string(), eventId: z.string().describe('the id the bus gave the replayed event') });
 
 export const ErrorResponse = z.object({

@@ -29,6 +29,7 @@ export function defineShopApp(app: App, { stage, flows, checks = true, console =
     stage,
     tables: data,
     bus: bus.bus,
+    deadLetters: bus.deadLetters,
     stateMachineNames: new Map([...(workflows?.stateMachines ?? [])].map(([flow, machine]) => [flow, machine.name])),
     console,
   });

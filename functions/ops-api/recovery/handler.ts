@@ -2,12 +2,13 @@ import type { ZodType } from 'zod';
 import { nowIso } from '../../../shared/clock';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/errors';
 import { apiHandler, json, parseJsonBody, type Caller } from '../../../shared/handlers/api';
-import { AuditTrail } from '../../../shared/records/audit';
+import { AuditTrail, type AuditAction } from '../../../shared/records/audit';
 import { DynamoTable } from '../../../shared/dynamo';
 import { toFieldErrors } from '../../../shared/validation';
 import { BulkRedriveBody, ListFlowsQuery, ListQuarantineQuery, ReplayBody } from '../schemas';
 import { opsEnv } from '../ops-env';
 import { listFlows, redriveMatching, redriveOne } from './flows';
+import { listDeadLetters, redriveDeadLetters } from './dead-letters';
 import { listQuarantine, replay } from './quarantine';
 
 /**
@@ -52,6 +53,19 @@ export const handler = apiHandler(async (event, caller) => {
       }));
       return json(200, { id: result.id, replayedAt: result.replayedAt, eventId: result.eventId });
     }
+    case 'GET /quarantine/dead-letters':
+      opsLead(caller, 'read dead letters');
+      return json(200, await listDeadLetters());
+    case 'POST /quarantine/dead-letters/redrive': {
+      opsLead(caller, 'redrive dead letters');
+      const result = await audited(caller, 'dead-letters.redrive', 'the bus dead-letter queue', () => redriveDeadLetters(caller.user), (r) => ({
+        redriven: r.redriven,
+        quarantined: r.quarantined,
+        failed: r.failed,
+        waiting: r.waiting,
+      }));
+      return json(200, result);
+    }
     default:
       throw new NotFoundError(`no route ${event.routeKey}`);
   }
@@ -70,7 +84,7 @@ function parse<T>(schema: ZodType<T>, input: unknown, prefix: string): T {
 /** Runs an operation and records it, whether it worked (with its figures) or was refused (with why). */
 async function audited<T>(
   caller: Caller,
-  action: 'flow.redrive' | 'flows.redrive' | 'quarantine.replay',
+  action: AuditAction,
   target: string,
   run: () => Promise<T>,
   summarize: (result: T) => Record<string, unknown> = (result) => ({ ...(result as Record<string, unknown>) }),

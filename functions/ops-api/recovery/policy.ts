@@ -17,3 +17,9 @@ export const REDRIVE_CONCURRENCY = 10;
 
 /** History events read (newest first) to find the step an instance is in or failed at. */
 export const HISTORY_EVENTS_FOR_STEP = 100;
+
+/** Dead letters one `POST /quarantine/dead-letters/redrive` call puts back on the bus (see BULK_REDRIVE_LIMIT). */
+export const DEAD_LETTER_REDRIVE_LIMIT = 100;
+
+/** Seconds a dead letter being redriven stays hidden from other readers (SQS visibility timeout). */
+export const DEAD_LETTER_VISIBILITY_SECONDS = 60;

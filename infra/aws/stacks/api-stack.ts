@@ -1,5 +1,6 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ArnFormat, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -18,6 +19,8 @@ export interface ApiStackProps extends StackProps {
   bus?: IEventBus;
   /** Host the ops console on CloudFront (AWS); the local platform serves it itself. */
   console?: boolean;
+  /** The bus's dead-letter queue, whose events the recovery routes redrive. */
+  deadLetters?: IQueue;
 }
 
 /** The ops API and its handlers: the human-task inbox, flow lookups, reports. */
@@ -110,6 +113,10 @@ export class ApiStack extends Stack {
       .bindTable('RECORDS_TABLE', props.tables.records)
       .bindTable('QUARANTINE_TABLE', props.tables.quarantine);
     if (props.bus) recovery.bindEventBus('EVENT_BUS_NAME', props.bus);
+    if (props.deadLetters) {
+      recovery.addEnvironment('DEAD_LETTER_QUEUE_URL', props.deadLetters.queueUrl);
+      props.deadLetters.grantConsumeMessages(recovery);
+    }
     if (machines.length > 0) {
       recovery.addToRolePolicy(
         new PolicyStatement({ actions: ['states:ListExecutions', 'states:DescribeStateMachine'], resources: machines.map(([, name]) => arn('stateMachine', name)) }),
@@ -127,7 +134,7 @@ export class ApiStack extends Stack {
         });
       }
     }
-    for (const route of ['GET /flows', 'POST /flows/{flow}/{businessKey}/redrive', 'POST /flows/{flow}/redrive', 'GET /quarantine', 'POST /quarantine/{id}/replay'] as const) {
+    for (const route of ['GET /flows', 'POST /flows/{flow}/{businessKey}/redrive', 'POST /flows/{flow}/redrive', 'GET /quarantine', 'POST /quarantine/{id}/replay', 'GET /quarantine/dead-letters', 'POST /quarantine/dead-letters/redrive'] as const) {
       this.opsApi.addRoute(route, recovery);
     }
   }

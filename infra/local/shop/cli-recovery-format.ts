@@ -39,3 +39,9 @@ export function formatQuarantine(page: { day: string; items: QuarantinedEvent[] 
   ]);
   return `${formatTable(['ID', 'RECEIVED', 'DETAIL-TYPE', 'REASON', 'FIELD ERRORS', 'REPLAY'], rows)}\n${page.items.length} event${page.items.length === 1 ? '' : 's'} quarantined on ${page.day}`;
 }
+
+export function formatDeadLetters(list: { waiting: number; sample: Array<{ messageId: string; source?: string; detailType?: string; error?: string }> }): string {
+  if (list.waiting === 0 && list.sample.length === 0) return 'no dead letters';
+  const rows = list.sample.map((m) => [m.messageId, m.source ?? '(not an event)', m.detailType ?? '-', m.error ?? '-']);
+  return `${formatTable(['MESSAGE', 'SOURCE', 'DETAIL-TYPE', 'WHY'], rows)}\n${list.waiting} dead letter${list.waiting === 1 ? '' : 's'} waiting (redrive: npm run ops -- quarantine dead-letters --redrive)`;
+}

@@ -42,7 +42,7 @@ import {
   type TaskView,
   type WhoAmIShape,
 } from './cli-format';
-import { formatBulkRedrive, formatFlowInstances, formatQuarantine, formatRedrive } from './cli-recovery-format';
+import { formatBulkRedrive, formatDeadLetters, formatFlowInstances, formatQuarantine, formatRedrive } from './cli-recovery-format';
 import { parseDuration } from './durations';
 import type { FlowInstance, QuarantinedEvent, RedriveResult } from '../../../functions/ops-api/schemas';
 import type { ConnectionFile } from '../engine/platform';
@@ -432,6 +432,29 @@ quarantine
     }
     const replayed = await callApi<{ id: string; replayedAt: string; eventId: string }>(global, 'POST', `/quarantine/${segment(id)}/replay`, detail ? { detail } : {});
     await show(global, replayed, (r) => `replayed ${r.id} at ${r.replayedAt} as event ${r.eventId}`);
+  });
+
+quarantine
+  .command('dead-letters')
+  .description("the bus dead-letter queue: how many events wait and the first ten; --redrive puts them all back on the bus")
+  .option('--redrive', 'put every dead letter back on the bus (audited)')
+  .action(async (options: { redrive?: boolean }, command: Command) => {
+    const global = globals(command);
+    if (!options.redrive) {
+      await show(global, await callApi<Parameters<typeof formatDeadLetters>[0]>(global, 'GET', '/quarantine/dead-letters'), formatDeadLetters);
+      return;
+    }
+    type Round = { redriven: number; quarantined: number; failed: number; waiting: number };
+    const total: Round = { redriven: 0, quarantined: 0, failed: 0, waiting: 0 };
+    for (;;) {
+      const round = await callApi<Round>(global, 'POST', '/quarantine/dead-letters/redrive');
+      total.redriven += round.redriven;
+      total.quarantined += round.quarantined;
+      total.failed += round.failed;
+      total.waiting = round.waiting;
+      if (round.waiting === 0 || round.redriven + round.quarantined === 0) break;
+    }
+    await show(global, total, (t) => `dead letters: ${t.redriven} redriven, ${t.quarantined} moved to the quarantine, ${t.failed} failed, ${t.waiting} still waiting`);
   });
 
 const reports = program.command('reports').description('reports');
