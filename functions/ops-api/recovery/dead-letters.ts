@@ -1,10 +1,12 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { findContract } from '../../../events/catalog';
 import { eventBridge, sqs } from '../../../shared/aws';
 import { nowIso } from '../../../shared/clock';
 import { DynamoTable } from '../../../shared/dynamo';
 import { ConfigurationError } from '../../../shared/env';
 import { Quarantine } from '../../../shared/records/quarantine';
+import { toFieldErrors, type FieldError } from '../../../shared/validation';
 import { opsEnv } from '../ops-env';
 import { DEAD_LETTER_REDRIVE_LIMIT, DEAD_LETTER_VISIBILITY_SECONDS } from './policy';
 import { maskedDetail } from './quarantine';
@@ -13,8 +15,9 @@ import { maskedDetail } from './quarantine';
  * Events in the bus's dead-letter queue: ones a rule could not deliver, or whose target's handler
  * still failed after Lambda's retries. They are listed (a sample and the count) and redriven by
  * putting each back on the bus, where every rule matching it gets it again; that is safe because
- * every flow start and effect happens once per business key. A message that is not an event is
- * moved to the quarantine with the reason, never dropped.
+ * every flow start and effect happens once per business key. A message that is not an event, or
+ * an event that fails its contract (it would only fail again: a handler that validates sent it
+ * here), is moved to the quarantine with the reason and field errors, never dropped.
  */
 
 interface Envelope {
@@ -86,20 +89,21 @@ async function redriveOne(message: Message, queueUrl: string, bus: string, by: s
   const messageId = message.MessageId!;
   const event = envelopeOf(message);
   const remove = () => sqs().send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
-  if (!event) {
-    const receivedAt = nowIso();
-    await new Quarantine(new DynamoTable(opsEnv().QUARANTINE_TABLE, 'id')).keep({
-      id: `dead-letter-${messageId}`,
-      receivedAt,
-      flow: '(dead-letter queue)',
-      source: '(unknown)',
-      detailType: '(unknown)',
-      reason: `a dead letter that is not an event, moved here by ${by}`,
-      errors: [],
-      event: message.Body ?? '',
-    });
+  const quarantine = async (entry: { id: string; source: string; detailType: string; reason: string; errors: FieldError[] }) => {
+    await new Quarantine(new DynamoTable(opsEnv().QUARANTINE_TABLE, 'id')).keep({ ...entry, receivedAt: nowIso(), flow: '(dead-letter queue)', event: message.Body ?? '' });
     await remove();
-    return { messageId, result: 'quarantined' as const, reason: 'not an event' };
+    return { messageId, ...(entry.source !== '(unknown)' ? { source: entry.source, detailType: entry.detailType } : {}), result: 'quarantined' as const, reason: entry.reason };
+  };
+  if (!event) return quarantine({ id: `dead-letter-${messageId}`, source: '(unknown)', detailType: '(unknown)', reason: `a dead letter that is not an event, moved here by ${by}`, errors: [] });
+  const checked = findContract(event.source!, event['detail-type']!)?.safeParse(event.detail);
+  if (checked && !checked.success) {
+    return quarantine({
+      id: event.id ?? `dead-letter-${messageId}`,
+      source: event.source!,
+      detailType: event['detail-type']!,
+      reason: `${event['detail-type']} is invalid (from the dead-letter queue, moved here by ${by})`,
+      errors: toFieldErrors(checked.error, 'detail'),
+    });
   }
   const put = await eventBridge().send(
     new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), EventBusName: bus }] }),

@@ -1,0 +1,139 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import { EVENT_BUS_NAME } from '../../../aws/stacks/bus-stack';
+import { seededRandom } from '../../engine/faults';
+import type { Platform } from '../../engine/platform';
+import { callOpsApi } from '../ops-call';
+
+/** What the checks share: the platform, SDK clients, ops API calls (answers kept for the scan), and helpers. */
+export class ReliabilityContext {
+  readonly events: EventBridgeClient;
+  readonly dynamo: DynamoDBClient;
+  readonly documents: DynamoDBDocumentClient;
+  /** Every ops API answer of the run, scanned for personal data and tokens at the end. */
+  readonly apiAnswers: string[] = [];
+  readonly random: () => number;
+
+  constructor(
+    readonly platform: Platform,
+    readonly stateDir: string,
+    /** The platform's log and what functions printed, scanned at the end. */
+    readonly logLines: string[],
+    seed = 20261123,
+  ) {
+    // Injected throttling is retried by the SDK; a few more attempts than the default keep the checks' own reads steady.
+    const config = { endpoint: platform.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 10 };
+    this.events = new EventBridgeClient(config);
+    this.dynamo = new DynamoDBClient(config);
+    this.documents = DynamoDBDocumentClient.from(this.dynamo);
+    this.random = seededRandom(seed);
+  }
+
+  now(): string {
+    return new Date(this.platform.clock.now()).toISOString();
+  }
+
+  async ops(method: string, route: string, as: { user: string; roles: string[] }, body?: unknown) {
+    const answer = await callOpsApi(this.platform, method, route, { user: as.user, groups: as.roles }, body);
+    this.apiAnswers.push(answer.text);
+    return answer;
+  }
+
+  /**
+   * PutEvents in entries of 10, a few calls at a time, in waves: after each wave the platform
+   * settles before the next goes out, as a producer's steady rate would let it. Thousands of
+   * deliveries at once would only measure how one 2-core process queues its SDK sockets.
+   */
+  async put(entries: Array<Omit<PutEventsRequestEntry, 'EventBusName'>>, wave = 200): Promise<PutEventsResultEntry[]> {
+    const results: PutEventsResultEntry[] = [];
+    for (let start = 0; start < entries.length; start += wave) {
+      results.push(...(await this.putWave(entries.slice(start, start + wave))));
+      if (start + wave < entries.length) await this.platform.clock.settle();
+    }
+    return results;
+  }
+
+  private async putWave(entries: Array<Omit<PutEventsRequestEntry, 'EventBusName'>>, concurrency = 4): Promise<PutEventsResultEntry[]> {
+    const chunks: Array<Array<Omit<PutEventsRequestEntry, 'EventBusName'>>> = [];
+    for (let i = 0; i < entries.length; i += 10) chunks.push(entries.slice(i, i + 10));
+    const results: PutEventsResultEntry[][] = new Array(chunks.length);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < chunks.length) {
+          const index = next++;
+          const answer = await this.events.send(new PutEventsCommand({ Entries: chunks[index].map((e) => ({ ...e, EventBusName: EVENT_BUS_NAME })) }));
+          results[index] = answer.Entries ?? [];
+        }
+      }),
+    );
+    return results.flat();
+  }
+
+  event(source: string, detailType: string, detail: unknown): Omit<PutEventsRequestEntry, 'EventBusName'> {
+    return { Source: source, DetailType: detailType, Detail: JSON.stringify(detail) };
+  }
+
+  /** Polls (real time) until `done` holds; returns false at the deadline. */
+  async until(done: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.platform.clock.settle();
+      if (await done()) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  tableName(logicalIdPrefix: string): string {
+    const table = this.platform.model.tables.find((t) => t.logicalId.startsWith(logicalIdPrefix));
+    if (!table) throw new Error(`no table ${logicalIdPrefix}*`);
+    return table.tableName;
+  }
+
+  /** Every item of a table whose partition key starts with `prefix` (every item for `''`). */
+  async scan(logicalIdPrefix: string, keyName: string, prefix: string): Promise<Array<Record<string, any>>> {
+    const items: Array<Record<string, any>> = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new ScanCommand({
+          TableName: this.tableName(logicalIdPrefix),
+          ...(prefix ? { FilterExpression: 'begins_with(#key, :prefix)', ExpressionAttributeNames: { '#key': keyName }, ExpressionAttributeValues: { ':prefix': prefix } } : {}),
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  machineArn(flow: string): string {
+    const machine = this.platform.model.stateMachines.find((m) => m.flow === flow);
+    if (!machine) throw new Error(`no state machine for flow ${flow}`);
+    return machine.arn;
+  }
+
+  /** Executions of a flow whose names start with `prefix`, from the engine (EXPRESS machines included). */
+  async executions(flow: string, prefix: string): Promise<Array<{ name: string; status: string; executionArn: string }>> {
+    const all: Array<{ name: string; status: string; executionArn: string }> = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.platform.stepFunctions.ListExecutions({ stateMachineArn: this.machineArn(flow), maxResults: 1000, nextToken });
+      all.push(...page.executions.filter((e) => e.name.startsWith(prefix)));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return all;
+  }
+
+  /** Shuffles in place with the context's seeded PRNG. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random() * (i + 1));
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  }
+}
