@@ -41,14 +41,17 @@ export class FlowInstances {
 
   /**
    * Claims the instance for one start: false when it is claimed already (a duplicate event), unless
-   * that claim's start never happened and its time ran out (`claimedUntil`, the machine's timeout).
+   * that claim's start never happened and its time ran out (`claimedUntil`, the machine's timeout),
+   * or the instance FAILED: Step Functions cannot redrive an Express execution, so the event sent
+   * again (a redelivery, a dead letter or a replay) is what starts a failed instance once more.
+   * That is safe because each of its effects happens once per business key.
    */
   async claim(flow: string, businessKey: string, startedAt: string, claimedUntil: string): Promise<boolean> {
     const claimed = await this.table.update(flowInstanceKey(flow, businessKey), {
-      UpdateExpression: 'SET #status = :running, startedAt = :startedAt, claimedUntil = :until',
-      ConditionExpression: 'attribute_not_exists(pk) OR (#status = :running AND claimedUntil < :startedAt)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':running': 'RUNNING', ':startedAt': startedAt, ':until': claimedUntil },
+      UpdateExpression: 'SET #status = :running, startedAt = :startedAt, claimedUntil = :until REMOVE stoppedAt, #error',
+      ConditionExpression: 'attribute_not_exists(pk) OR (#status = :running AND claimedUntil < :startedAt) OR #status = :failed',
+      ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+      ExpressionAttributeValues: { ':running': 'RUNNING', ':failed': 'FAILED', ':startedAt': startedAt, ':until': claimedUntil },
     });
     return claimed !== undefined;
   }

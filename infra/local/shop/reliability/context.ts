@@ -116,8 +116,20 @@ export class ReliabilityContext {
     return machine.arn;
   }
 
-  /** Executions of a flow whose names start with `prefix`, from the engine (EXPRESS machines included). */
+  express(flow: string): boolean {
+    return this.platform.model.stateMachines.find((m) => m.flow === flow)?.type === 'EXPRESS';
+  }
+
+  /**
+   * Instances of a flow whose business keys start with `prefix`: the executions of a STANDARD
+   * machine, or, for an EXPRESS one (Step Functions lists none), the instance records the flow
+   * keeps itself (`shared/records/flow-instances.ts`).
+   */
   async executions(flow: string, prefix: string): Promise<Array<{ name: string; status: string; executionArn: string }>> {
+    if (this.express(flow)) {
+      const records = await this.scan('RecordsTable', 'pk', `FLOW#${flow}#${prefix}`);
+      return records.filter((r) => r.sk === 'INSTANCE').map((r) => ({ name: String(r.pk).slice(`FLOW#${flow}#`.length), status: String(r.status), executionArn: '' }));
+    }
     const all: Array<{ name: string; status: string; executionArn: string }> = [];
     let nextToken: string | undefined;
     do {

@@ -12,8 +12,14 @@ import type { CheckRow } from './report';
 const NO_RESOURCE_LEVEL = [/^xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)$/, /^logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/, /^states:SendTask(Success|Failure|Heartbeat)$/];
 /** The one documented wildcard action: `states:SendTask*` (success, failure, heartbeat of a task token). */
 const DOCUMENTED_WILDCARD_ACTIONS = new Set(['states:SendTask*']);
+/**
+ * CDK's BucketDeployment (the console's files copied to its bucket at deploy time) brings its own
+ * role: CDK grants it `s3:GetObject*`, `s3:List*`… on the two buckets it copies between and
+ * `cloudfront:CreateInvalidation` on `*`. It runs at deploy time only; counted apart, by name.
+ */
+const DEPLOY_TIME_ROLE = /^CustomCDKBucketDeployment/;
 
-type Resource = { Type: string; Properties?: Record<string, any> };
+type Resource = { Type: string; Properties?: Record<string, any>; id?: string };
 
 /**
  * The template as `cdk synth` builds it with cdk-nag's AWS Solutions checks (an unacknowledged
@@ -23,16 +29,18 @@ type Resource = { Type: string; Properties?: Record<string, any> };
 export function templateChecks(): CheckRow[] {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   defineShopApp(app, { stage: 'reliability', flows: ALL_FLOWS, checks: true });
-  const resources: Resource[] = app.synth().stacks.flatMap((stack) => Object.values<Resource>(stack.template.Resources ?? {}));
+  const resources: Resource[] = app.synth().stacks.flatMap((stack) => Object.entries<Resource>(stack.template.Resources ?? {}).map(([id, r]) => ({ ...r, id })));
   const ofType = (type: string) => resources.filter((r) => r.Type === type);
 
   const routes = ofType('AWS::ApiGatewayV2::Route');
   const unauthorized = routes.filter((r) => r.Properties?.AuthorizationType !== 'JWT');
 
-  const statements = [
-    ...ofType('AWS::IAM::Policy').flatMap((r) => r.Properties?.PolicyDocument?.Statement ?? []),
-    ...ofType('AWS::IAM::Role').flatMap((r) => (r.Properties?.Policies ?? []).flatMap((p: any) => p.PolicyDocument?.Statement ?? [])),
-  ].filter((s: any) => s.Effect === 'Allow');
+  const policies = [...ofType('AWS::IAM::Policy'), ...ofType('AWS::IAM::Role')];
+  const statementsOf = (r: Resource) =>
+    r.Type === 'AWS::IAM::Policy' ? (r.Properties?.PolicyDocument?.Statement ?? []) : (r.Properties?.Policies ?? []).flatMap((p: any) => p.PolicyDocument?.Statement ?? []);
+  const allow = (list: any[]) => list.filter((s: any) => s.Effect === 'Allow');
+  const statements = allow(policies.filter((r) => !DEPLOY_TIME_ROLE.test(r.id ?? '')).flatMap(statementsOf));
+  const deployTime = allow(policies.filter((r) => DEPLOY_TIME_ROLE.test(r.id ?? '')).flatMap(statementsOf));
   const actionsOf = (s: any) => [s.Action ?? []].flat().filter((a: unknown): a is string => typeof a === 'string');
   const wildcardActions = statements.flatMap(actionsOf).filter((a) => a.includes('*') && !DOCUMENTED_WILDCARD_ACTIONS.has(a));
   const starResources = statements.filter((s: any) => [s.Resource ?? []].flat().includes('*'));
@@ -48,7 +56,9 @@ export function templateChecks(): CheckRow[] {
     { check: 'template: API routes with the JWT authorizer', figure: `${routes.length - unauthorized.length} of ${routes.length}`, pass: routes.length > 0 && unauthorized.length === 0 },
     {
       check: 'template: IAM wildcards',
-      figure: `${statements.length} statements; ${wildcardActions.length} wildcard actions; ${starResources.length} on Resource * (${starResources.length - starMisused.length} X-Ray/log delivery, no resource-level permissions)`,
+      figure:
+        `${statements.length} runtime statements: ${wildcardActions.length} wildcard actions, ${starResources.length} on Resource * (${starResources.length - starMisused.length} X-Ray/log delivery, no resource-level permissions)` +
+        (deployTime.length ? `; ${deployTime.length} in CDK's deploy-time BucketDeployment role (its own grants, counted apart)` : ''),
       pass: wildcardActions.length === 0 && starMisused.length === 0,
     },
     // Encrypted with a KMS key (AWS managed), not only the default AWS-owned key.
