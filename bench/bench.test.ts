@@ -59,7 +59,7 @@ describe('npm run bench, at a tiny size', () => {
     (await import('node:fs')).writeFileSync(file, JSON.stringify(results));
     const read = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
 
-    for (const flow of ['orders', 'refunds', 'listings'] as const) {
+    for (const flow of ['orders', 'refunds', 'listings', 'callbacks'] as const) {
       const cost = read.cost[flow];
       if (cost.status !== 'measured') throw new Error(`${flow} not measured`);
       expect([cost.usdPerMillion, cost.allStandardUsdPerMillion, cost.ratio].every(finite)).toBe(true);
@@ -67,7 +67,6 @@ describe('npm run bench, at a tiny size', () => {
       expect(cost.allStandardUsdPerMillion).toBeGreaterThanOrEqual(cost.usdPerMillion);
       expect(cost.perInstance.stateTransitions).toBeGreaterThan(0);
     }
-    expect(read.cost.callbacks.status === 'absent' ? read.cost.callbacks.usdPerMillion : read.cost.callbacks.ratio).not.toBeUndefined();
 
     const t = read.throughput;
     expect([t.ordersPerSecond, t.ceilingOrdersPerSecond, t.ratio, t.p50Ms, t.p99Ms].every(finite)).toBe(true);
@@ -80,13 +79,16 @@ describe('npm run bench, at a tiny size', () => {
     expect(b.bytesRatio).toBeCloseTo(b.totals.oursBytes / b.totals.cdkDefaultBytes, 6);
     for (const f of b.functions) expect([f.ours.bytes, f.ours.loadMs, f.cdkDefault.bytes, f.cdkDefault.loadMs].every((v) => finite(v) && v > 0)).toBe(true);
 
-    expect(read.headroom.map((h) => h.flow)).toEqual(expect.arrayContaining(['order-routing', 'refund', 'listing-review']));
+    expect(read.headroom.map((h) => h.flow)).toEqual(expect.arrayContaining(['order-routing', 'refund', 'listing-review', 'member-callback']));
     for (const h of read.headroom) {
       expect(h.payloadRatio).toBeCloseTo(h.largestPayloadBytes / (256 * 1024), 9);
       expect(h.historyRatio).toBeCloseTo(h.mostHistoryEvents / 25_000, 9);
       expect(h.payloadRatio).toBeLessThan(1);
     }
     expect(read.startup.platformReadyMs).toBeGreaterThan(0);
-    expect(formatResults(read)).toContain('callbacks  absent');
+    expect(read.scale.quotas.length).toBeGreaterThan(0);
+    for (const q of read.scale.quotas) expect(q.ratio).toBeCloseTo(q.atPeak / q.limit, 9);
+    expect(read.scale.quotas.map((q) => q.quota)).toContain(read.scale.firstBottleneck);
+    expect(formatResults(read)).toContain('first bottleneck');
   }, 240_000);
 });

@@ -66,6 +66,15 @@ export function formatResults(r: BenchResults): string {
     ),
     '',
   );
+  const sc = r.scale;
+  lines.push(`Singles' Day: ${sc.peak.ordersPerSecond.toLocaleString('en')} orders/s (${sc.peak.hotSkuOrdersPerSecond.toLocaleString('en')}/s on one SKU) against the account's default quotas; first bottleneck: ${sc.firstBottleneck}`);
+  lines.push(
+    ...table(
+      ['quota', 'limit', 'at the peak', 'ratio', 'orders/s at the limit'],
+      sc.quotas.map((q) => [q.quota, q.limit.toLocaleString('en'), Math.round(q.atPeak).toLocaleString('en'), times(q.ratio), Math.round(q.ordersPerSecondAtLimit).toLocaleString('en')]),
+    ),
+    '',
+  );
   lines.push(`start-up: platform ready in ${(r.startup.platformReadyMs / 1000).toFixed(1)} s; npm test: ${r.npmTest.seconds === null ? `not timed (${r.npmTest.note})` : `${r.npmTest.seconds} s`}`);
   return lines.join('\n');
 }

@@ -12,8 +12,9 @@ import { measureBundles, type BundlesResult } from './bundles';
 import { flowCost, PRICES, splitByFlow, type FlowCost, type RunTrace } from './cost';
 import { formatResults } from './report';
 import { round } from './stats';
+import { projectScale, type ScaleProjection } from './scale';
 import { measureThroughput, type ThroughputResult } from './throughput';
-import { listingsWorkload, ordersWorkload, putMany, refundsWorkload, stockFor, workloadContext, type Workload } from './workloads';
+import { callbacksWorkload, listingsWorkload, ordersWorkload, putMany, refundsWorkload, stockFor, workloadContext, type Workload } from './workloads';
 
 /** The instant the bench's virtual clock starts at (a working Monday, as in the tests and the demo). */
 const CLOCK_START = '2026-11-23T01:00:00.000Z';
@@ -27,6 +28,7 @@ export interface BenchSizes {
   costOrders: number;
   refunds: number;
   listings: number;
+  callbacks: number;
   loadRuns: number;
   /** Bundle only this many entries (all when omitted). */
   bundleLimit?: number;
@@ -34,9 +36,9 @@ export interface BenchSizes {
 }
 
 export const SIZES: Record<'full' | 'quick' | 'tiny', BenchSizes> = {
-  full: { orders: 2000, costOrders: 300, refunds: 40, listings: 40, loadRuns: 5, npmTest: true },
-  quick: { orders: 300, costOrders: 100, refunds: 12, listings: 12, loadRuns: 3, npmTest: false },
-  tiny: { orders: 8, costOrders: 6, refunds: 4, listings: 2, loadRuns: 1, bundleLimit: 2, npmTest: false },
+  full: { orders: 2000, costOrders: 300, refunds: 40, listings: 40, callbacks: 30, loadRuns: 5, npmTest: true },
+  quick: { orders: 300, costOrders: 100, refunds: 12, listings: 12, callbacks: 9, loadRuns: 3, npmTest: false },
+  tiny: { orders: 8, costOrders: 6, refunds: 4, listings: 2, callbacks: 3, loadRuns: 1, bundleLimit: 2, npmTest: false },
 };
 
 export type CostEntry = (FlowCost & { flow: string; status: 'measured' }) | { flow: string; status: 'absent'; reason: string; usdPerMillion: null; allStandardUsdPerMillion: null; ratio: null };
@@ -52,6 +54,8 @@ export interface BenchResults {
   cost: Record<'orders' | 'refunds' | 'listings' | 'callbacks', CostEntry>;
   throughput: ThroughputResult;
   headroom: Array<{ flow: string; executions: number; largestPayloadBytes: number; payloadRatio: number; mostHistoryEvents: number; historyRatio: number }>;
+  /** The Singles' Day peak against the account's quotas, from what an order measurably does (docs/scale.md). */
+  scale: ScaleProjection;
 }
 
 interface Recording {
@@ -104,11 +108,15 @@ async function recorded(recording: Recording, instances: number, body: () => Pro
   };
 }
 
-async function costOf(recording: Recording, workload: Workload): Promise<FlowCost> {
+async function costRun(recording: Recording, workload: Workload): Promise<RunTrace> {
   const context = workloadContext(recording.platform);
   await workload.setUp(context);
   await recording.platform.clock.settle();
-  return costOfFlow(recording.platform, workload.flow, await recorded(recording, workload.instances, () => workload.run(context)));
+  return recorded(recording, workload.instances, () => workload.run(context));
+}
+
+async function costOf(recording: Recording, workload: Workload): Promise<FlowCost> {
+  return costOfFlow(recording.platform, workload.flow, await costRun(recording, workload));
 }
 
 /** A flow's own functions: its construct's (trigger, steps) and the ops API's that people use for it. */
@@ -152,8 +160,8 @@ function npmTestSeconds(): number | null {
 }
 
 /** Every figure of one run; `progress` hears what is being measured. */
-export async function runBench(size: keyof typeof SIZES, progress: (line: string) => void = () => undefined): Promise<BenchResults> {
-  const sizes = SIZES[size];
+export async function runBench(size: keyof typeof SIZES, progress: (line: string) => void = () => undefined, overrides: Partial<BenchSizes> = {}): Promise<BenchResults> {
+  const sizes = { ...SIZES[size], ...overrides, npmTest: SIZES[size].npmTest && overrides.npmTest !== false };
   progress('booting the local platform');
   const recording = await boot();
   const { platform } = recording;
@@ -163,23 +171,30 @@ export async function runBench(size: keyof typeof SIZES, progress: (line: string
     const context = workloadContext(platform);
     await putMany(context, stockFor(context, sizes.orders));
     await platform.clock.settle();
-    throughput = await measureThroughput(platform, context, recording.trace, sizes.orders);
+    const burst = await recorded(recording, sizes.orders, async () => {
+      throughput = await measureThroughput(platform, context, recording.trace, sizes.orders);
+    });
     progress(`cost: ${sizes.costOrders} orders`);
-    const cost: Partial<BenchResults['cost']> = { orders: { flow: 'order-routing', status: 'measured', ...(await costOf(recording, ordersWorkload(sizes.costOrders))) } };
+    const orders = await costRun(recording, ordersWorkload(sizes.costOrders));
+    const cost: Partial<BenchResults['cost']> = { orders: { flow: 'order-routing', status: 'measured', ...costOfFlow(platform, 'order-routing', orders) } };
+    const scale = projectScale(orders, burst);
     progress(`cost: ${sizes.refunds} refunds`);
     cost.refunds = { flow: 'refund', status: 'measured', ...(await costOf(recording, refundsWorkload(sizes.refunds))) };
     progress(`cost: ${sizes.listings} listings`);
     cost.listings = { flow: 'listing-review', status: 'measured', ...(await costOf(recording, listingsWorkload(sizes.listings))) };
-    cost.callbacks = platform.model.stateMachines.some((m) => m.flow === 'member-callback')
-      ? { flow: 'member-callback', status: 'absent', reason: 'the member-callback flow is deployed but the bench has no workload for it yet', usdPerMillion: null, allStandardUsdPerMillion: null, ratio: null }
-      : { flow: 'member-callback', status: 'absent', reason: 'the member-callback flow is not built yet', usdPerMillion: null, allStandardUsdPerMillion: null, ratio: null };
+    if (platform.model.stateMachines.some((m) => m.flow === 'member-callback')) {
+      progress(`cost: ${sizes.callbacks} callbacks`);
+      cost.callbacks = { flow: 'member-callback', status: 'measured', ...(await costOf(recording, callbacksWorkload(sizes.callbacks))) };
+    } else {
+      cost.callbacks = { flow: 'member-callback', status: 'absent', reason: 'the member-callback flow is not deployed', usdPerMillion: null, allStandardUsdPerMillion: null, ratio: null };
+    }
     const executions = platform.stepFunctions.executionTraces();
     const startup = { platformReadyMs: platform.startupMs };
     await platform.stop();
 
     progress('bundles: every handler, as deployed and with CDK defaults');
     const bundles = await measureBundles(platform.model.functions, { loadRuns: sizes.loadRuns, limit: sizes.bundleLimit, workDir: path.join(REPO_ROOT, '.local', 'bench-bundles') });
-    let npmTest: BenchResults['npmTest'] = { seconds: null, note: 'measured by the full run only (npm run bench)' };
+    let npmTest: BenchResults['npmTest'] = { seconds: null, note: SIZES[size].npmTest ? 'not timed (--no-npm-test)' : 'measured by the full run only (npm run bench)' };
     if (sizes.npmTest) {
       progress('npm test, timed');
       const seconds = npmTestSeconds();
@@ -196,6 +211,7 @@ export async function runBench(size: keyof typeof SIZES, progress: (line: string
       cost: cost as BenchResults['cost'],
       throughput,
       headroom: headroom(executions),
+      scale,
     };
   } finally {
     await platform.stop().catch(() => undefined);
@@ -211,11 +227,12 @@ async function main() {
       return value;
     })
     .option('--out <file>', 'where the results go', path.join(REPO_ROOT, 'bench', 'results.json'))
+    .option('--no-npm-test', 'do not time npm test (the full run times it)')
     .parse();
-  const options = program.opts<{ quick?: boolean; size?: keyof typeof SIZES; out: string }>();
+  const options = program.opts<{ quick?: boolean; size?: keyof typeof SIZES; out: string; npmTest: boolean }>();
   const size = options.size ?? (options.quick ? 'quick' : 'full');
   const started = performance.now();
-  const results = await runBench(size, (line) => process.stderr.write(`${line}\n`));
+  const results = await runBench(size, (line) => process.stderr.write(`${line}\n`), { npmTest: options.npmTest });
   mkdirSync(path.dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${formatResults(results)}\n\nwritten to ${path.relative(process.cwd(), options.out)} in ${round((performance.now() - started) / 1000, 1)} s\n`);

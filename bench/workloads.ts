@@ -184,6 +184,61 @@ export function listingsWorkload(n: number): Workload {
   };
 }
 
+const CARL = { user: 'carl', groups: ['cs-agent'] };
+const SHANGHAI_MS = 8 * 3600 * 1000;
+
+/** Moves the clock to the next `hour`:30 in Shanghai. */
+async function toNextHalfPast(context: DemoContext, hour: number) {
+  const now = context.platform.clock.now();
+  const shanghai = new Date(now + SHANGHAI_MS);
+  let target = Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth(), shanghai.getUTCDate(), hour, 30) - SHANGHAI_MS;
+  if (target <= now) target += DAY * 1000;
+  await context.advance(Math.round((target - now) / 1000));
+}
+
+/**
+ * The callbacks scenario: orders above 500 yuan, each called back three days later in callback
+ * hours; a third of the members never answer (three attempts), a third are reached with a bad
+ * review (followed up), the rest reached and happy. Customer service works the inbox five times a
+ * day for six days.
+ */
+export function callbacksWorkload(n: number): Workload {
+  const answer = (i: number) => (i % 3 === 0 ? { outcome: 'unreachable' } : i % 3 === 1 ? { outcome: 'reached', data: { satisfaction: 2, badReview: true } } : { outcome: 'reached', data: { satisfaction: 5 } });
+  const index = new Map(Array.from({ length: n }, (_, i) => [`purchase-B-CB-${i}`, i]));
+  const workTheInbox = async (context: DemoContext) => {
+    for (const kind of ['member-callback', 'review-follow-up']) {
+      const { body } = await context.api('GET', `/tasks?status=open&kind=${kind}&limit=100`, CARL);
+      for (const task of body.items ?? []) {
+        const i = index.get(task.businessKey);
+        if (i === undefined) continue;
+        const decision = kind === 'review-follow-up' ? { outcome: 'asked-to-revise' } : answer(i);
+        const done = await context.api('POST', `/tasks/${task.taskId}/complete`, CARL, decision);
+        if (done.status !== 200) throw new Error(`${kind} ${task.businessKey}: ${done.status} ${JSON.stringify(done.body)}`);
+        await context.platform.clock.settle();
+      }
+    }
+  };
+  return {
+    flow: 'member-callback',
+    instances: n,
+    async setUp(context) {
+      await putMany(context, stockFor(context, n, 'SKU-LJ-500'));
+      await toNextHalfPast(context, 9);
+    },
+    async run(context) {
+      await putMany(context, Array.from({ length: n }, (_, i) => ({ source: 'shop.orders', detailType: 'OrderPlaced', detail: orderEvent(context, `B-CB-${i}`, i, 'SKU-LJ-500', 1, 56_800) })));
+      await context.platform.clock.settle();
+      for (let day = 0; day < 6; day++) {
+        for (const hour of [9, 12, 15, 18, 20]) {
+          await toNextHalfPast(context, hour);
+          await workTheInbox(context);
+        }
+      }
+      for (const key of index.keys()) await context.waitFor('member-callback', key);
+    },
+  };
+}
+
 /** What runs a workload: the demo's context (real SDK clients, the ops API as named users). */
 export function workloadContext(platform: Platform): DemoContext {
   return demoContext(platform, () => undefined);

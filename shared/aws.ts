@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -10,12 +9,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * `AWS_ENDPOINT_URL` points every client at another endpoint: the local platform sets it
  * so handlers talk to it with the same code that runs in AWS.
  */
-function clientConfig() {
+export function clientConfig() {
   const endpoint = process.env.AWS_ENDPOINT_URL;
   return endpoint ? { endpoint } : {};
 }
 
-function once<T>(create: () => T): () => T {
+export function once<T>(create: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= create());
 }
@@ -27,5 +26,5 @@ export const documents = once(() =>
 export const stepFunctions = once(() => new SFNClient(clientConfig()));
 export const eventBridge = once(() => new EventBridgeClient(clientConfig()));
 export const sqs = once(() => new SQSClient(clientConfig()));
-/** Path-style when pointed at another endpoint: the local platform serves buckets under its one host. */
-export const s3 = once(() => new S3Client({ ...clientConfig(), ...(process.env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}) }));
+// The S3 client is in `aws-s3.ts`: only the listing check reads S3, and every bundle that imports
+// this module would otherwise carry (and load at each cold start) the S3 client too.

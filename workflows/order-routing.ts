@@ -14,6 +14,7 @@ import { ruleFor } from './constructs/event-rules';
 import { FlowStateMachine, FlowTrigger, stepFunction, type FlowResources } from './constructs/flow';
 import { stockOutMachineArn } from './stock-out';
 import { flowInstanceKey } from '../shared/records/flow-instances';
+import { ROUTING_RESULT } from '../shared/records/orders';
 
 export const ORDER_ROUTING_FLOW = 'order-routing';
 
@@ -57,17 +58,22 @@ export class OrderRoutingFlow extends Construct {
       resultPath: JsonPath.DISCARD,
     }).next(failed);
     const catchFailure = { errors: [Errors.ALL], resultPath: '$.failure' };
-    /** The end, on the instance's record: what Express keeps nowhere else. The output is the routing result. */
+    /** The end, on the instance's record: what Express keeps nowhere else. The execution's output is the routing result. */
     const recordEnd = (stateId: string) =>
       new DynamoUpdateItem(this, stateId, {
         table: resources.tables.records,
         key: instanceKey,
-        updateExpression: 'SET #status = :succeeded, stoppedAt = :at, #result = :result, steps = :steps',
-        expressionAttributeNames: { '#status': 'status', '#result': 'result' },
+        updateExpression: 'SET #status = :succeeded, stoppedAt = :at, resultFrom = :resultFrom, steps = :steps',
+        expressionAttributeNames: { '#status': 'status' },
         expressionAttributeValues: {
           ':succeeded': DynamoAttributeValue.fromString('SUCCEEDED'),
           ':at': DynamoAttributeValue.fromString(JsonPath.stringAt('$.routing.decidedAt')),
-          ':result': DynamoAttributeValue.fromString(JsonPath.jsonToString(JsonPath.objectAt('$.routing.result'))),
+          // The result is on the order's record already (the Route step wrote it): pointed at, not copied.
+          ':resultFrom': DynamoAttributeValue.fromMap({
+            pk: DynamoAttributeValue.fromString(JsonPath.format(`${ROUTING_RESULT.pkPrefix}{}`, JsonPath.stringAt('$.orderId'))),
+            sk: DynamoAttributeValue.fromString(ROUTING_RESULT.sk),
+            path: DynamoAttributeValue.fromString(ROUTING_RESULT.path),
+          }),
           ':steps': DynamoAttributeValue.fromList([
             DynamoAttributeValue.fromMap({
               name: DynamoAttributeValue.fromString('Route and reserve'),

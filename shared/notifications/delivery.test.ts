@@ -7,7 +7,7 @@ import { DynamoTable } from '../dynamo';
 import { MemberContacts, memberContactKey, type MemberContact } from '../records/contacts';
 import { NotificationOutbox } from '../records/outbox';
 import { RecordsContactDirectory, contactFrom, type Contact, type ContactDirectory } from './contacts';
-import { deliverPending } from './delivery';
+import { deliverPending, sendClaimed } from './delivery';
 import { LoggingProvider, SnsProvider, type NotificationProvider, type ProviderMessage, type SnsPublishInput } from './providers';
 import { renderText } from './rendering';
 import { PHONE, capturePrinted, confirmation } from './test-fixtures';
@@ -211,3 +211,23 @@ describe('personal data', () => {
   });
 });
 
+describe('a notification queued claimed by its sender (notify)', () => {
+  it('is sent once by the sender, in two writes; a duplicate queues nothing; a sender that dies leaves it to the sweep after the lease', async () => {
+    const provider = new RecordingProvider();
+    const now = nowIso();
+    const first = confirmation();
+    const claimed = await outbox.enqueueClaimed(first, { now, leaseMs: 60 * SECOND });
+    expect(claimed).toMatchObject({ status: 'sending', attempts: 1 });
+    expect(await outbox.enqueueClaimed(first, { now, leaseMs: 60 * SECOND })).toBeUndefined();
+    expect(await sendClaimed(claimed!, { outbox, provider, contacts: everyoneHasAPhone, now })).toBe('sent');
+    expect(await outbox.get(first.key, first.type)).toMatchObject({ status: 'sent', attempts: 1 });
+    // Not due for the sweep once sent.
+    expect(await deliverPending({ outbox, provider, contacts: everyoneHasAPhone, now: addMs(now, 3600 * SECOND) })).toMatchObject({ sent: 0 });
+
+    const orphan = confirmation();
+    await outbox.enqueueClaimed(orphan, { now, leaseMs: 60 * SECOND });
+    expect(await deliverPending({ outbox, provider, contacts: everyoneHasAPhone, now: addMs(now, 30 * SECOND) })).toMatchObject({ sent: 0 });
+    expect(await deliverPending({ outbox, provider, contacts: everyoneHasAPhone, now: addMs(now, 61 * SECOND) })).toMatchObject({ sent: 1 });
+    expect(provider.messages.map((m) => m.key)).toEqual([first.key, orphan.key]);
+  });
+});

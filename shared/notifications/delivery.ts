@@ -57,37 +57,43 @@ export async function deliverPending(options: DeliverOptions): Promise<DeliveryC
       counts.skipped++;
       continue;
     }
-    const log = { type: item.type, key: item.key, attempts: item.attempts };
-    let phone: string | undefined;
-    let messageId: string | undefined;
-    try {
-      ({ phone } = await contacts.contactOf(item.recipient.memberId, item.recipient.phoneRef));
-      if (phone) {
-        ({ messageId } = await provider.send({ to: phone, text: renderText(item), type: item.type, key: item.key, id: itemId(item) }));
-      }
-    } catch (error) {
-      // Provider errors may echo the number they refused; never store or log it.
-      const reason = scrub(`${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`, [phone]);
-      if (item.attempts >= maxAttempts) {
-        await outbox.markFailed(item, reason, item.attempts, now);
-        logger.error('notification failed for good', { ...log, reason });
-        counts.failed++;
-      } else {
-        await outbox.retryLater(item, reason, addMs(now, retryDelayMs(item.attempts)), now);
-        logger.warn('notification send failed, will retry', { ...log, reason });
-        counts.retried++;
-      }
-      continue;
-    }
-    if (messageId === undefined) {
-      // Retrying will not find a number that is not on file; ops can re-enqueue with a dedupeKey.
-      await outbox.markFailed(item, 'no phone on file', item.attempts, now);
-      logger.warn('notification has no recipient phone', log);
-      counts.failed++;
-      continue;
-    }
-    if (!(await outbox.markSent(item, messageId, now))) logger.warn('notification was already settled', { ...log, messageId });
-    counts.sent++;
+    counts[await sendClaimed(item, { outbox, provider, contacts, maxAttempts, retryDelayMs, now })]++;
   }
   return counts;
+}
+
+/** Sends one claimed item and settles it: sent, pending again for a retry, or failed for good. */
+export async function sendClaimed(
+  item: OutboxItem,
+  { outbox, provider, contacts, maxAttempts = 5, retryDelayMs = defaultRetryDelayMs, now = nowIso() }: Omit<DeliverOptions, 'limit' | 'leaseMs'>,
+): Promise<'sent' | 'retried' | 'failed'> {
+  const log = { type: item.type, key: item.key, attempts: item.attempts };
+  let phone: string | undefined;
+  let messageId: string | undefined;
+  try {
+    ({ phone } = await contacts.contactOf(item.recipient.memberId, item.recipient.phoneRef));
+    if (phone) {
+      ({ messageId } = await provider.send({ to: phone, text: renderText(item), type: item.type, key: item.key, id: itemId(item) }));
+    }
+  } catch (error) {
+    // Provider errors may echo the number they refused; never store or log it.
+    const reason = scrub(`${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`, [phone]);
+    if (item.attempts >= maxAttempts) {
+      await outbox.markFailed(item, reason, item.attempts, now);
+      logger.error('notification failed for good', { ...log, reason });
+      return 'failed';
+    } else {
+      await outbox.retryLater(item, reason, addMs(now, retryDelayMs(item.attempts)), now);
+      logger.warn('notification send failed, will retry', { ...log, reason });
+      return 'retried';
+    }
+  }
+  if (messageId === undefined) {
+    // Retrying will not find a number that is not on file; ops can re-enqueue with a dedupeKey.
+    await outbox.markFailed(item, 'no phone on file', item.attempts, now);
+    logger.warn('notification has no recipient phone', log);
+    return 'failed';
+  }
+  if (!(await outbox.markSent(item, messageId, now))) logger.warn('notification was already settled', { ...log, messageId });
+  return 'sent';
 }

@@ -4,7 +4,8 @@ import { defineEnv } from '../env';
 import { logger } from '../logger';
 import { NotificationOutbox } from '../records/outbox';
 import { RecordsContactDirectory } from './contacts';
-import { deliverPending } from './delivery';
+import { DEFAULT_LEASE_MS, deliverPending, sendClaimed } from './delivery';
+import { nowIso } from '../clock';
 import type { Notification } from './model';
 import { LoggingProvider, SnsProvider, type NotificationProvider } from './providers';
 
@@ -31,11 +32,19 @@ function provider(): NotificationProvider {
   return new SnsProvider({ client: { publish: (input) => sns!.send(new PublishCommand(input)) }, topicArn: NOTIFICATION_TOPIC_ARN });
 }
 
-/** Queues a notification once per key and type, then tries to send what is due right away. */
+/**
+ * Queues a notification once per key and type, claimed for this sender, and sends it right away;
+ * what the provider refuses waits for the platform's sweep (`deliverDue`), which also takes over a
+ * send that died with its lease. One write to queue and claim, one to settle.
+ */
 export async function notify(notification: Notification): Promise<'queued' | 'duplicate'> {
-  const queued = await new NotificationOutbox().enqueue(notification);
-  await deliverDue();
-  return queued;
+  const outbox = new NotificationOutbox();
+  const now = nowIso();
+  const item = await outbox.enqueueClaimed(notification, { now, leaseMs: DEFAULT_LEASE_MS });
+  if (!item) return 'duplicate';
+  const outcome = await sendClaimed(item, { outbox, provider: provider(), contacts: new RecordsContactDirectory(), now });
+  if (outcome !== 'sent') logger.info('notification left to the sweep', { type: item.type, key: item.key, outcome });
+  return 'queued';
 }
 
 /** Sends what is due; a provider failure leaves it for the next sweep. */

@@ -12,8 +12,9 @@ import { recordsTable } from './table';
  * Items (pk / sk):
  * - `FLOW#<flow>#<businessKey>` / `INSTANCE`: `status` (RUNNING, SUCCEEDED, FAILED), `startedAt`,
  *   `claimedUntil` (a claim whose start never happened can be taken again after it),
- *   `stoppedAt`, `steps` (`[{name, enteredAt, exitedAt}]`), `result` (the flow's output as JSON text:
- *   the state machine cannot write arbitrary JSON as DynamoDB types), `error`. No index.
+ *   `stoppedAt`, `steps` (`[{name, enteredAt, exitedAt}]`), `error`, and the flow's result: as JSON
+ *   text in `result`, or where another record holds it already, `resultFrom` (`{pk, sk, path}`,
+ *   a dotted attribute path), so the end costs one small write. No index.
  */
 
 export const flowInstanceKey = (flow: string, businessKey: string) => ({ pk: `FLOW#${flow}#${businessKey}`, sk: 'INSTANCE' });
@@ -33,6 +34,7 @@ interface StoredInstance {
   stoppedAt?: string;
   steps?: FlowInstance['steps'];
   result?: string;
+  resultFrom?: { pk: string; sk: string; path: string };
   error?: string;
 }
 
@@ -65,6 +67,11 @@ export class FlowInstances {
     }
   }
 
+  private async resultFrom({ pk, sk, path }: { pk: string; sk: string; path: string }): Promise<unknown> {
+    const item = await this.table.get<Record<string, unknown>>({ pk, sk });
+    return path.split('.').reduce<unknown>((value, part) => (value as Record<string, unknown> | undefined)?.[part], item);
+  }
+
   async get(flow: string, businessKey: string): Promise<FlowInstance | undefined> {
     const stored = await this.table.get<StoredInstance>(flowInstanceKey(flow, businessKey));
     if (!stored) return undefined;
@@ -74,6 +81,7 @@ export class FlowInstances {
       ...(stored.stoppedAt ? { stoppedAt: stored.stoppedAt } : {}),
       steps: stored.steps ?? [],
       ...(stored.result !== undefined ? { result: JSON.parse(stored.result) } : {}),
+      ...(stored.resultFrom ? { result: await this.resultFrom(stored.resultFrom) } : {}),
       ...(stored.error ? { error: stored.error } : {}),
     };
   }

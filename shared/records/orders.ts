@@ -85,6 +85,9 @@ export interface PriorityShipping {
 /** The partition of everything recorded about one order. */
 export const orderPartition = (orderId: string) => `ORDER#${orderId}`;
 const orderKey = (orderId: string) => ({ pk: orderPartition(orderId), sk: 'ORDER' });
+
+/** Where an order's routing result lives (order-routing records its end pointing here, see FlowInstances). */
+export const ROUTING_RESULT = { pkPrefix: orderPartition(''), sk: 'ORDER', path: 'routing.result' } as const;
 const REFUNDED = 'REFUNDED#';
 
 export class OrderRecords {
@@ -94,16 +97,16 @@ export class OrderRecords {
     return this.table.get<RecordedOrder>(orderKey(orderId));
   }
 
-  /** Records the order's fields where they are missing, so an early OrderDelivered is kept. */
-  async recordPlaced(order: PlacedOrder): Promise<void> {
-    await this.table.update(orderKey(order.orderId), setFields({ ...order, gsi1pk: memberPartition(order.memberId), gsi1sk: `ORDER#${order.placedAt}` }, { ifMissing: true }));
-  }
-
-  async recordRouting(orderId: string, routing: unknown, status: string): Promise<void> {
-    await this.table.update(orderKey(orderId), {
-      UpdateExpression: 'SET routing = :routing, #status = :status',
-      ExpressionAttributeNames: names('status'),
-      ExpressionAttributeValues: { ':routing': routing, ':status': status },
+  /**
+   * The order as placed and its routing, in one write (the order path writes its record once):
+   * the order's fields only where missing, so an early OrderDelivered is kept.
+   */
+  async recordRouted(order: PlacedOrder, routing: unknown, status: string): Promise<void> {
+    const placed = setFields({ ...order, gsi1pk: memberPartition(order.memberId), gsi1sk: `ORDER#${order.placedAt}` }, { ifMissing: true });
+    await this.table.update(orderKey(order.orderId), {
+      UpdateExpression: `${placed.UpdateExpression}, routing = :routing, #status = :status`,
+      ExpressionAttributeNames: { ...placed.ExpressionAttributeNames, ...names('status') },
+      ExpressionAttributeValues: { ...placed.ExpressionAttributeValues, ':routing': routing, ':status': status },
     });
   }
 

@@ -61,8 +61,24 @@ export class NotificationOutbox {
 
   /** Idempotent per (key, type, dedupeKey): the first enqueue wins, later ones change nothing. */
   async enqueue(input: Notification, now: string = nowIso()): Promise<'queued' | 'duplicate'> {
+    return (await this.table.putOnce(this.newItem(input, now) as unknown as Item)) ? 'queued' : 'duplicate';
+  }
+
+  /**
+   * Enqueues the notification already claimed for its first send, in the one write (the sender
+   * that decided it sends it, without a pending → sending write in between): undefined for a
+   * duplicate. The lease is its due time in gsi1, so a sender that dies mid-send leaves it to the
+   * sweep once the lease expires, as a claimed item.
+   */
+  async enqueueClaimed(input: Notification, { now, leaseMs }: { now: string; leaseMs: number }): Promise<OutboxItem | undefined> {
+    const leaseUntil = addMs(now, leaseMs);
+    const item: OutboxItem = { ...this.newItem(input, now), status: 'sending', attempts: 1, claimId: ulid(), leaseUntil, ...outboxPendingKey(leaseUntil) };
+    return (await this.table.putOnce(item as unknown as Item)) ? item : undefined;
+  }
+
+  private newItem(input: Notification, now: string): OutboxItem {
     const notification = validateNotification(input);
-    const item: OutboxItem = plain({
+    return plain({
       ...outboxKey(notification.key, notification.type, notification.dedupeKey),
       key: notification.key,
       type: notification.type,
@@ -75,7 +91,6 @@ export class NotificationOutbox {
       updatedAt: now,
       ...outboxPendingKey(now),
     });
-    return (await this.table.putOnce(item as unknown as Item)) ? 'queued' : 'duplicate';
   }
 
   async get(key: string, type: string, dedupeKey?: string): Promise<OutboxItem | undefined> {

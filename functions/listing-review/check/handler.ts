@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import * as z from 'zod';
-import { s3 } from '../../../shared/aws';
+import { s3 } from '../../../shared/aws-s3';
 import { nowIso } from '../../../shared/clock';
 import { defineEnv } from '../../../shared/env';
 import { TransientError } from '../../../shared/errors';

@@ -40,9 +40,9 @@ export const handler = taskHandler(Input, async (order) => {
   const existing = (await orders.get(order.orderId))?.routing as ReturnType<typeof describe> | undefined;
   if (existing) return existing;
   const shipTo = await personalData(order);
-  // Kept for the flows that come later (refunds, callbacks), without the personal data reference.
+  // Kept for the flows that come later (refunds, callbacks), without the personal data reference,
+  // in the same write as the routing.
   const { personalDataRef: _ref, ...placed } = order;
-  await orders.recordPlaced(placed);
 
   const inventory = new InventoryRepository();
   for (let attempt = 1; ; attempt++) {
@@ -56,7 +56,7 @@ export const handler = taskHandler(Input, async (order) => {
       }
     }
     const routing = describe(order, decision);
-    await orders.recordRouting(order.orderId, routing, decision.outcome);
+    await orders.recordRouted(placed, routing, decision.outcome);
     logger.info('order routed', { orderId: order.orderId, outcome: decision.outcome, rule: decision.rule, locationId: decision.locationId });
     return routing;
   }

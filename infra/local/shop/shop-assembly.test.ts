@@ -150,7 +150,6 @@ describe('readLocalModel on a small app', () => {
       deadLetterArn: byId(model.queues, 'DeadLetters').arn,
     });
     expect(fn.environment).toEqual({
-      NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'WhoAmI',
       TABLE: table.tableName,
       CLIENT_ID: expect.stringMatching(/^[a-z0-9]{26}$/),

@@ -1,0 +1,9 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { clientConfig, once } from './aws';
+
+/**
+ * The S3 client, apart from the other AWS clients (`aws.ts`) because one handler needs it and its
+ * code is the largest of the SDK's. Path-style when pointed at another endpoint: the local platform
+ * serves buckets under its one host.
+ */
+export const s3 = once(() => new S3Client({ ...clientConfig(), ...(process.env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}) }));
