@@ -194,7 +194,7 @@ export async function runBench(size: keyof typeof SIZES, progress: (line: string
 
     progress('bundles: every handler, as deployed and with CDK defaults');
     const bundles = await measureBundles(platform.model.functions, { loadRuns: sizes.loadRuns, limit: sizes.bundleLimit, workDir: path.join(REPO_ROOT, '.local', 'bench-bundles') });
-    let npmTest: BenchResults['npmTest'] = { seconds: null, note: SIZES[size].npmTest ? 'not timed (--no-npm-test)' : 'measured by the full run only (npm run bench)' };
+    let npmTest: BenchResults['npmTest'] = { seconds: null, note: SIZES[size].npmTest ? '--no-npm-test' : 'the full run times it' };
     if (sizes.npmTest) {
       progress('npm test, timed');
       const seconds = npmTestSeconds();
