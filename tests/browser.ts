@@ -28,8 +28,8 @@ export async function launchBrowser() {
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core's findings on the page as it is now, of the given impact (critical unless told). */
-export async function accessibilityViolations(page: Page, impacts: string[] = ['critical']): Promise<string[]> {
+/** axe-core's findings on the page as it is now, of the given impacts (critical and serious unless told). */
+export async function accessibilityViolations(page: Page, impacts: string[] = ['critical', 'serious']): Promise<string[]> {
   // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') rightly refuses an injected script tag.
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE_SOURCE);
   const results = await page.evaluate(async () => (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact?: string; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe.run());
