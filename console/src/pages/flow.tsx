@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, must } from '../api';
 import type { components } from '../api-types';
 import type { LaidOutGraph } from '../graph';
@@ -52,6 +52,8 @@ export function FlowPage({ flow, businessKey }: { flow: string; businessKey: str
   const session = useSession();
   const [view, setView] = useState<FlowView>();
   const [definition, setDefinition] = useState<FlowDefinition>();
+  // The definition does not change while the page polls the instance: read it once per flow.
+  const definitionOf = useRef<string | undefined>(undefined);
   const [tasks, setTasks] = useState<TaskSummary[]>([]);
   const [problem, setProblem] = useState<string>();
   // The layout library is loaded with the first flow page, not with the inbox.
@@ -62,11 +64,14 @@ export function FlowPage({ flow, businessKey }: { flow: string; businessKey: str
     try {
       const [instance, machine, list] = await Promise.all([
         session.api.client.GET('/flows/{flow}/{businessKey}', { params: { path: { flow: flow as never, businessKey } } }),
-        definition ? Promise.resolve(undefined) : session.api.client.GET('/flows/{flow}', { params: { path: { flow: flow as never } } }),
+        definitionOf.current === flow ? Promise.resolve(undefined) : session.api.client.GET('/flows/{flow}', { params: { path: { flow: flow as never } } }),
         session.api.client.GET('/tasks', { params: { query: { businessKey } } }),
       ]);
       setView(must(instance, 'flow'));
-      if (machine) setDefinition(must(machine, 'flow'));
+      if (machine) {
+        setDefinition(must(machine, 'flow'));
+        definitionOf.current = flow;
+      }
       setTasks(must(list).items.filter((t) => t.flow === flow));
       setProblem(undefined);
       return must(instance).status;
