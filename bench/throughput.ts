@@ -43,9 +43,12 @@ export async function measureThroughput(platform: Platform, context: DemoContext
   const mark = trace.mark();
   trace.resetPeak();
   const started = performance.now();
+  // Reads each new call once (a profile showed re-reading the whole trace every 20 ms costing the platform time).
+  let seen = mark.dynamodb;
   const allRouted = new Promise<void>((resolve, reject) => {
     const poll = setInterval(() => {
-      for (const call of trace.dynamodbCalls.slice(mark.dynamodb)) {
+      for (; seen < trace.dynamodbCalls.length; seen++) {
+        const call = trace.dynamodbCalls[seen];
         const id = routedOrderId(call);
         if (id?.startsWith(prefix) && !routedAt.has(id)) routedAt.set(id, call.startedAt + call.durationMs);
       }
