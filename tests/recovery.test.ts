@@ -191,3 +191,49 @@ describe('dead letters', () => {
     expect(await auditOfToday()).toEqual(expect.arrayContaining([{ actor: 'olivia', action: 'dead-letters.redrive', target: 'the bus dead-letter queue', outcome: 'done' }]));
   });
 });
+
+describe('EventBridge inspection and archive replay', () => {
+  it('lists rules, describes one, lists its targets, and tags of a state machine, as the AWS CLI asks', async () => {
+    const { ListRulesCommand, DescribeRuleCommand, ListTargetsByRuleCommand } = await import('@aws-sdk/client-eventbridge');
+    const { ListTagsForResourceCommand } = await import('@aws-sdk/client-sfn');
+    const { Rules = [] } = await clients.events.send(new ListRulesCommand({ EventBusName: EVENT_BUS_NAME }));
+    const complaintRule = Rules.find((r) => r.EventPattern?.includes('ComplaintFiled'));
+    expect(complaintRule).toMatchObject({ EventBusName: EVENT_BUS_NAME, State: 'ENABLED' });
+    const described = await clients.events.send(new DescribeRuleCommand({ Name: complaintRule!.Name, EventBusName: EVENT_BUS_NAME }));
+    expect(JSON.parse(described.EventPattern!)).toMatchObject({ 'detail-type': ['ComplaintFiled'] });
+    const { Targets = [] } = await clients.events.send(new ListTargetsByRuleCommand({ Rule: complaintRule!.Name, EventBusName: EVENT_BUS_NAME }));
+    expect(Targets[0]).toMatchObject({ Arn: expect.stringContaining(':function:'), DeadLetterConfig: { Arn: expect.stringContaining(`${EVENT_BUS_NAME}-dlq`) } });
+    await expect(clients.events.send(new DescribeRuleCommand({ Name: 'no-such-rule', EventBusName: EVENT_BUS_NAME }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+
+    const machine = platform.model.stateMachines.find((m) => m.flow === 'complaint')!;
+    expect((await clients.sfn.send(new ListTagsForResourceCommand({ resourceArn: machine.arn }))).tags).toEqual(machine.tags ?? []);
+    await expect(clients.sfn.send(new ListTagsForResourceCommand({ resourceArn: `${machine.arn}-nope` }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
+  });
+
+  it('replays a window of the archive: a complaint whose trigger failed starts its flow, once', async () => {
+    const { ListArchivesCommand, StartReplayCommand, DescribeReplayCommand } = await import('@aws-sdk/client-eventbridge');
+    const { Archives = [] } = await clients.events.send(new ListArchivesCommand({}));
+    const archive = Archives.find((a) => a.EventSourceArn?.endsWith(`event-bus/${EVENT_BUS_NAME}`));
+    expect(archive).toMatchObject({ State: 'ENABLED', RetentionDays: 365 });
+    expect(archive!.EventCount).toBeGreaterThan(0);
+
+    const from = new Date(platform.clock.now() - 1000);
+    await faults({ lambdaErrorRate: 1, seed: 4 });
+    await put(complaint('CMP-AR-1'));
+    await faults();
+    expect((await opsApi(platform, 'GET', '/flows/complaint/CMP-AR-1', olivia)).status).toBe(404);
+    await platform.clock.advance(1);
+    const to = new Date(platform.clock.now());
+    const archiveArn = `arn:aws:events:us-east-1:000000000000:archive/${archive!.ArchiveName}`;
+    const busArn = archive!.EventSourceArn!;
+    const started = await clients.events.send(new StartReplayCommand({ ReplayName: 'cmp-ar-1', EventSourceArn: archiveArn, EventStartTime: from, EventEndTime: to, Destination: { Arn: busArn } }));
+    expect(started.State).toBe('STARTING');
+    await eventually(() => clients.events.send(new DescribeReplayCommand({ ReplayName: 'cmp-ar-1' })), (r) => r.State === 'COMPLETED', 'the replay to complete');
+    await platform.clock.settle();
+    await openTask('complaint-response', 'CMP-AR-1');
+    expect((await opsApi(platform, 'GET', '/tasks?businessKey=CMP-AR-1&kind=complaint-response', olivia)).body.items).toHaveLength(1);
+    await expect(
+      clients.events.send(new StartReplayCommand({ ReplayName: 'cmp-ar-1', EventSourceArn: archiveArn, EventStartTime: from, EventEndTime: to, Destination: { Arn: busArn } })),
+    ).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
+  });
+});

@@ -12,6 +12,7 @@ import {
   LOCAL_REGION,
   localArn,
   type LocalApi,
+  type LocalArchive,
   type LocalBucket,
   type LocalFunction,
   type LocalModel,
@@ -340,6 +341,10 @@ function computeIdentity(reader: Reader, stack: StackDoc, logicalId: string): Id
       const name = named('Name', 256);
       return { ref: name, attrs: { Arn: localArn('events', `event-bus/${name}`), Name: name } };
     }
+    case 'AWS::Events::Archive': {
+      const name = named('ArchiveName', 48);
+      return { ref: name, attrs: { Arn: localArn('events', `archive/${name}`) } };
+    }
     case 'AWS::Events::Rule': {
       const name = named('Name', 64);
       const bus = eventBusName(props, where);
@@ -444,6 +449,7 @@ export function readLocalModel(assembly: CloudAssembly, stage: string, options: 
     functions,
     stateMachines: all('AWS::StepFunctions::StateMachine').map(readStateMachine),
     rules: all('AWS::Events::Rule').map(readRule),
+    archives: all('AWS::Events::Archive').map(readArchive),
     queues: all('AWS::SQS::Queue').map(readQueue),
     buckets: all('AWS::S3::Bucket').map(readBucket),
     apis: all('AWS::ApiGatewayV2::Api').map((found) => readApi(found, reader, functions)),
@@ -530,6 +536,22 @@ function readStateMachine(found: Found): LocalStateMachine {
     type: property(found, 'StateMachineType') === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
     definition: JSON.parse(text),
     ...(flow === undefined ? {} : { flow }),
+    ...(Array.isArray(property(found, 'Tags')) ? { tags: (property(found, 'Tags') as Json[]).map((t) => ({ key: String(t.Key), value: String(t.Value) })) } : {}),
+  };
+}
+
+function readArchive(found: Found): LocalArchive {
+  const { ref: name, attrs } = identityOf(found);
+  const pattern = property(found, 'EventPattern');
+  const retention = property(found, 'RetentionDays');
+  const source = String(property(found, 'SourceArn') ?? '');
+  return {
+    logicalId: found.logicalId,
+    name,
+    arn: attrs.Arn,
+    eventBusName: /event-bus\/(.+)$/.exec(source)?.[1] ?? 'default',
+    ...(pattern === undefined ? {} : { eventPattern: typeof pattern === 'string' ? JSON.parse(pattern) : pattern }),
+    ...(retention === undefined ? {} : { retentionDays: Number(retention) }),
   };
 }
 

@@ -43,6 +43,8 @@ export interface LocalStateMachine {
   definition: Record<string, any>;
   /** The app's name for the machine, from its flow metadata (`AppBinding.metadata.flow`), when it has one. */
   flow?: string;
+  /** The template's tags on the machine (ListTagsForResource). */
+  tags?: Array<{ key: string; value: string }>;
 }
 
 export interface LocalTarget {
@@ -66,6 +68,16 @@ export interface LocalRule {
   eventPattern?: Record<string, unknown>;
   scheduleExpression?: string;
   targets: LocalTarget[];
+}
+
+/** An EventBridge archive of the template: the events of one bus that match its pattern, for replay. */
+export interface LocalArchive {
+  logicalId: string;
+  name: string;
+  arn: string;
+  eventBusName: string;
+  eventPattern?: Record<string, unknown>;
+  retentionDays?: number;
 }
 
 export interface LocalQueue {
@@ -105,6 +117,8 @@ export interface LocalModel {
   functions: LocalFunction[];
   stateMachines: LocalStateMachine[];
   rules: LocalRule[];
+  /** Archives of the buses (replayed with StartReplay); none when the template has none. */
+  archives?: LocalArchive[];
   queues: LocalQueue[];
   buckets: LocalBucket[];
   apis: LocalApi[];

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from '../aws-error';
-import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalModel, type LocalRule, type LocalTarget } from '../model';
+import { LOCAL_ACCOUNT, LOCAL_REGION, localArn, type LocalArchive, type LocalModel, type LocalRule, type LocalTarget } from '../model';
 import type { LocalSqs } from '../sqs';
 import { matchesPattern, validatePattern } from './pattern';
 import { transformTargetInput } from './transform';
@@ -58,7 +58,7 @@ export interface EventEnvelope {
 }
 
 export interface LocalEventBridgeOptions {
-  model: Pick<LocalModel, 'eventBuses' | 'rules'>;
+  model: Pick<LocalModel, 'eventBuses' | 'rules' | 'archives'>;
   /** Virtual clock (ms): event time, ingestion time and MaximumEventAgeInSeconds. */
   now: () => number;
   deliver: TargetDelivery;
@@ -108,6 +108,8 @@ export const eventTime = (ms: number): string => new Date(ms).toISOString().repl
 export class LocalEventBridge {
   private readonly buses: Set<string>;
   private readonly rules: LocalRule[];
+  private readonly archiveModels: LocalArchive[];
+  private readonly replays = new Map<string, Replay>();
   private readonly archives = new Map<string, EventEnvelope[]>();
   private readonly now: () => number;
   private readonly deliver: TargetDelivery;
@@ -122,6 +124,7 @@ export class LocalEventBridge {
   constructor(options: LocalEventBridgeOptions) {
     this.buses = new Set([DEFAULT_BUS, ...options.model.eventBuses]);
     this.rules = options.model.rules;
+    this.archiveModels = options.model.archives ?? [];
     this.now = options.now;
     this.deliver = options.deliver;
     this.sqs = options.sqs;
@@ -163,6 +166,107 @@ export class LocalEventBridge {
     const ingestedAt = this.now();
     const results = entries.map((entry) => this.accept(entry, ingestedAt));
     return { FailedEntryCount: results.filter((r) => r.ErrorCode !== undefined).length, Entries: results };
+  }
+
+  // Inspection, as engineers use it from the AWS CLI (`aws events list-rules --event-bus-name …`).
+
+  async ListRules(input: { EventBusName?: string; NamePrefix?: string; Limit?: number; NextToken?: string } = {}) {
+    const bus = this.knownBus(input.EventBusName);
+    const rules = this.rules.filter((r) => r.eventBusName === bus && (!input.NamePrefix || r.name.startsWith(input.NamePrefix)));
+    const { items, next } = pageOf(rules, input.Limit, input.NextToken);
+    return { Rules: items.map(describeRule), ...(next ? { NextToken: next } : {}) };
+  }
+
+  async DescribeRule(input: { Name: string; EventBusName?: string }) {
+    return { ...describeRule(this.rule(input.Name, input.EventBusName)), CreatedBy: LOCAL_ACCOUNT };
+  }
+
+  async ListTargetsByRule(input: { Rule: string; EventBusName?: string; Limit?: number; NextToken?: string }) {
+    const { items, next } = pageOf(this.rule(input.Rule, input.EventBusName).targets, input.Limit, input.NextToken);
+    return { Targets: items.map(describeTarget), ...(next ? { NextToken: next } : {}) };
+  }
+
+  // Archives and replay: the archive holds what its bus accepted and its pattern matches; a replay
+  // sends the events of a time window again to the rules of a bus (all, or those in FilterArns).
+
+  async ListArchives(input: { EventSourceArn?: string; NamePrefix?: string } = {}) {
+    const archives = this.archiveModels.filter(
+      (a) => (!input.NamePrefix || a.name.startsWith(input.NamePrefix)) && (!input.EventSourceArn || busName(input.EventSourceArn) === a.eventBusName),
+    );
+    return {
+      Archives: archives.map((a) => ({
+        ArchiveName: a.name,
+        EventSourceArn: localArn('events', `event-bus/${a.eventBusName}`),
+        State: 'ENABLED',
+        ...(a.retentionDays !== undefined ? { RetentionDays: a.retentionDays } : {}),
+        EventCount: this.archivedIn(a).length,
+        SizeBytes: this.archivedIn(a).reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0),
+      })),
+    };
+  }
+
+  async StartReplay(input: { ReplayName: string; EventSourceArn: string; EventStartTime: number; EventEndTime: number; Destination: { Arn: string; FilterArns?: string[] }; Description?: string }) {
+    if (!input?.ReplayName || !/^[.\-_A-Za-z0-9]{1,64}$/.test(input.ReplayName)) throw validation('ReplayName must be 1-64 characters of [.-_A-Za-z0-9]');
+    if (this.replays.has(input.ReplayName)) throw new AwsServiceError('ResourceAlreadyExistsException', `Replay ${input.ReplayName} already exists.`);
+    const archive = this.archiveModels.find((a) => localArn('events', `archive/${a.name}`) === input.EventSourceArn || a.arn === input.EventSourceArn);
+    if (!archive) throw new AwsServiceError('ResourceNotFoundException', `Archive ${input.EventSourceArn} does not exist.`);
+    const start = Number(input.EventStartTime) * 1000;
+    const end = Number(input.EventEndTime) * 1000;
+    if (!(start < end)) throw validation('EventStartTime must be before EventEndTime.');
+    if (end > this.now()) throw validation('EventEndTime must not be in the future.');
+    const destination = busName(input.Destination?.Arn ?? '');
+    if (destination !== archive.eventBusName) throw validation('Destination must be the event bus the archive is of.');
+    const replay: Replay = {
+      ReplayName: input.ReplayName,
+      ReplayArn: localArn('events', `replay/${input.ReplayName}`),
+      EventSourceArn: input.EventSourceArn,
+      Destination: input.Destination,
+      EventStartTime: start / 1000,
+      EventEndTime: end / 1000,
+      ReplayStartTime: this.now() / 1000,
+      State: 'STARTING',
+      ...(input.Description ? { Description: input.Description } : {}),
+    };
+    this.replays.set(input.ReplayName, replay);
+    const events = this.archivedIn(archive).filter((e) => Date.parse(e.time) >= start && Date.parse(e.time) < end);
+    const rules = this.rules.filter(
+      (r) => r.eventBusName === destination && r.state === 'ENABLED' && r.eventPattern && (!input.Destination.FilterArns?.length || input.Destination.FilterArns.includes(r.arn)),
+    );
+    setImmediate(() => {
+      replay.State = 'RUNNING';
+      for (const event of events) {
+        // Replayed events carry the replay's name and are not archived again, as in AWS.
+        const replayed = { ...event, 'replay-name': input.ReplayName } as EventEnvelope;
+        for (const rule of rules) if (matchesPattern(rule.eventPattern!, replayed)) this.deliverToRule(rule, replayed, this.now(), 0);
+        replay.EventLastReplayedTime = Date.parse(event.time) / 1000;
+      }
+      replay.State = 'COMPLETED';
+      replay.ReplayEndTime = this.now() / 1000;
+    });
+    return { ReplayArn: replay.ReplayArn, State: replay.State, ReplayStartTime: replay.ReplayStartTime };
+  }
+
+  async DescribeReplay(input: { ReplayName: string }) {
+    const replay = this.replays.get(input?.ReplayName);
+    if (!replay) throw new AwsServiceError('ResourceNotFoundException', `Replay ${input?.ReplayName} does not exist.`);
+    return { ...replay };
+  }
+
+  private archivedIn(archive: LocalArchive): EventEnvelope[] {
+    return (this.archives.get(archive.eventBusName) ?? []).filter((e) => !archive.eventPattern || matchesPattern(archive.eventPattern, e));
+  }
+
+  private knownBus(nameOrArn?: string): string {
+    const bus = busName(nameOrArn || DEFAULT_BUS);
+    if (!this.buses.has(bus)) throw new AwsServiceError('ResourceNotFoundException', `Event bus ${bus} does not exist.`);
+    return bus;
+  }
+
+  private rule(name: string, eventBusName?: string): LocalRule {
+    const bus = this.knownBus(eventBusName);
+    const rule = this.rules.find((r) => r.name === name && r.eventBusName === bus);
+    if (!rule) throw new AwsServiceError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus ${bus}.`);
+    return rule;
   }
 
   /** Every event accepted on a bus (name or ARN), oldest first. */
@@ -415,6 +519,51 @@ export class LocalEventBridge {
 
 const validation = (constraint: string) =>
   new AwsServiceError('ValidationException', `1 validation error detected: ${constraint}`);
+
+interface Replay {
+  ReplayName: string;
+  ReplayArn: string;
+  EventSourceArn: string;
+  Destination: { Arn: string; FilterArns?: string[] };
+  EventStartTime: number;
+  EventEndTime: number;
+  ReplayStartTime: number;
+  ReplayEndTime?: number;
+  EventLastReplayedTime?: number;
+  State: 'STARTING' | 'RUNNING' | 'COMPLETED';
+  Description?: string;
+}
+
+function describeRule(rule: LocalRule) {
+  return {
+    Name: rule.name,
+    Arn: rule.arn,
+    EventBusName: rule.eventBusName,
+    State: rule.state,
+    ...(rule.eventPattern ? { EventPattern: JSON.stringify(rule.eventPattern) } : {}),
+    ...(rule.scheduleExpression ? { ScheduleExpression: rule.scheduleExpression } : {}),
+  };
+}
+
+function describeTarget(target: LocalTarget) {
+  return {
+    Id: target.id,
+    Arn: target.arn,
+    ...(target.input !== undefined ? { Input: target.input } : {}),
+    ...(target.inputPath !== undefined ? { InputPath: target.inputPath } : {}),
+    ...(target.inputTransformer ? { InputTransformer: target.inputTransformer } : {}),
+    ...(target.retryPolicy ? { RetryPolicy: target.retryPolicy } : {}),
+    ...(target.deadLetterArn ? { DeadLetterConfig: { Arn: target.deadLetterArn } } : {}),
+  };
+}
+
+/** `Limit` / `NextToken` paging (the token is an offset). */
+function pageOf<T>(items: T[], limit = 100, token?: string): { items: T[]; next?: string } {
+  const start = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+  if (!Number.isInteger(start) || start < 0) throw validation('NextToken is invalid.');
+  const end = start + Math.max(1, Math.min(limit || 100, 100));
+  return { items: items.slice(start, end), ...(end < items.length ? { next: Buffer.from(String(end)).toString('base64url') } : {}) };
+}
 
 /** `default`, `name`, or `arn:aws:events:<region>:<account>:event-bus/<name>` → name. */
 function busName(nameOrArn: string): string {

@@ -231,6 +231,13 @@ export class LocalStepFunctions {
     return { stateMachines: items, nextToken };
   }
 
+  /** The template's tags of a state machine (executions have none). */
+  async ListTagsForResource({ resourceArn }: { resourceArn: string }) {
+    const machine = this.machines.get(resourceArn);
+    if (!machine) throw new AwsServiceError('ResourceNotFound', `Resource not found: '${resourceArn}'`);
+    return { tags: machine.model.tags ?? [] };
+  }
+
   async DescribeStateMachine({ stateMachineArn }: { stateMachineArn: string }) {
     const { model } = this.machine(stateMachineArn);
     return {
