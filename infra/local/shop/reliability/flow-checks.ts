@@ -1,5 +1,7 @@
 import { addresses, orderPlaced } from '../../../../events/samples';
 import { EVENT_BUS_NAME } from '../../../aws/stacks/bus-stack';
+import { paymentProvider } from '../../../../shared/payments/configured-provider';
+import type { LocalPaymentProvider } from '../../../../shared/payments/local-provider';
 import type { ReliabilityContext } from './context';
 import { FAULT_DAY, type ReliabilitySize } from './policy';
 import type { CheckRow } from './report';
@@ -270,8 +272,15 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
   const cancelled = (await ctx.scan('RecordsTable', 'pk', 'ORDER#RL-F-')).filter((i) => i.sk === 'CANCELLATION').length;
   const stockReads = await sampler.stop();
 
+  // Money moved is what the payment provider made: the local one runs in this process, and the
+  // handlers' calls reached it under whatever idempotency keys they sent.
+  const provider = localProvider();
+  const made = provider.refunds().filter((r) => String(r.orderId).startsWith('RL-F-'));
+  const payTwice = [...countBy(made, (r) => String(r.orderId)).values()].filter((n) => n > 1).length;
+  const providerCalls = made.reduce((n, r) => n + r.calls, 0);
+  const refundOrders = new Set(refunded.map((o) => o.orderId));
+  const forRequests = made.filter((r) => refundOrders.has(String(r.orderId))).length;
   const paid = archived(ctx, 'RefundPaid').filter((e) => String(e.detail.refundId).startsWith('RL-RF-'));
-  const payTwice = [...countBy(paid, (e) => e.detail.refundId).values()].filter((n) => n > 1).length;
   const ledger = (await ctx.scan('RecordsTable', 'pk', 'PAYMENT#RL-RF-')).filter((i) => i.status === 'paid').length;
   const decided = refunds.filter((e) => e.status === 'SUCCEEDED').length;
 
@@ -291,8 +300,8 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
     },
     {
       check: 'faults day: refunds paid at most once',
-      figure: `${paid.length} RefundPaid for ${refunds.length} refunds (${ledger} paid in the ledger); ${payTwice} paid twice`,
-      pass: payTwice === 0 && paid.length === ledger && ledger <= refunds.length,
+      figure: `${made.length} refunds made by the provider (${forRequests} for ${refunds.length} refund requests, ${made.length - forRequests} for cancelled stock-out lines; ${providerCalls} calls reached it); ${ledger} paid in the ledger, ${paid.length} RefundPaid events (at least once); ${payTwice} orders refunded twice`,
+      pass: payTwice === 0 && forRequests === ledger && ledger <= refunds.length && new Set(paid.map((e) => e.detail.refundId)).size === ledger,
     },
     {
       check: 'unanswered tasks escalate, then default',
@@ -364,4 +373,16 @@ export async function personalDataScan(ctx: ReliabilityContext): Promise<Omit<Ch
     figure: `${histories} execution histories, ${instanceRecords.length} EXPRESS instance records, ${flowEvents.length} flow events, ${ctx.apiAnswers.length} API answers, ${ctx.logLines.length} log lines scanned: ${leakedHistories + leakedRecords + leakedEvents + leakedAnswers + leakedLogs} with a phone, address or task token${found.length ? ` (${found.join('; ')})` : ''}`,
     pass: histories > 0 && leakedHistories + leakedRecords + leakedEvents + leakedAnswers + leakedLogs === 0,
   };
+}
+
+/** The platform's local payment provider (a singleton of this process, created by the first payment). */
+function localProvider(): LocalPaymentProvider {
+  const before = process.env.PAYMENT_PROVIDER;
+  process.env.PAYMENT_PROVIDER = 'local';
+  try {
+    return paymentProvider() as LocalPaymentProvider;
+  } finally {
+    if (before === undefined) delete process.env.PAYMENT_PROVIDER;
+    else process.env.PAYMENT_PROVIDER = before;
+  }
 }
