@@ -223,6 +223,8 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
   let restarted = 0;
   let rounds = 0;
   for (; rounds < 5; rounds++) {
+    // A step that timed out may hold a lease (a payment being made): a minute lets it lapse.
+    if (rounds > 0) await ctx.platform.clock.advance(60);
     const restartedBefore = restarted;
     let moved = 0;
     for (let call = 0; call < 100; call++) {
@@ -253,14 +255,21 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
     // Stock-outs keep waiting for their contact; everything else must have come to an end.
     await ctx.until(async () => (await Promise.all(['order-routing', 'refund'].map((f) => ctx.executions(f, 'RL-')))).flat().every((e) => e.status !== 'RUNNING'), 60_000);
     await ctx.platform.clock.settle();
-    if (moved === 0 && round === 0) break;
+    const left = (await Promise.all(['order-routing', 'refund'].map((f) => ctx.executions(f, 'RL-')))).flat().filter((e) => e.status !== 'SUCCEEDED').length;
+    if (left === 0 && moved === 0 && round === 0) break;
   }
 
   const routing = await ctx.executions('order-routing', 'RL-F-');
   const stockOuts = await ctx.executions('stock-out', 'RL-F-');
   const refunds = await ctx.executions('refund', 'RL-RF-');
   const openContacts = (await ctx.ops('GET', '/tasks?kind=stock-out-contact&status=open&limit=100', OPS)).body?.items?.filter((t: { businessKey: string }) => t.businessKey.startsWith('RL-F-')) ?? [];
-  const stuck = [...routing, ...refunds].filter((e) => e.status !== 'SUCCEEDED').length + stockOuts.filter((e) => e.status !== 'RUNNING' && e.status !== 'SUCCEEDED').length;
+  // A refund whose delivery arrived late (its event went through the dead-letter queue) is given to
+  // aftersales by the rules: waiting for a person, not stuck.
+  const openTasks = new Set(
+    ((await ctx.ops('GET', '/tasks?status=open&limit=100', OPS)).body?.items ?? []).map((t: { businessKey: string }) => t.businessKey),
+  );
+  const waiting = refunds.filter((e) => e.status === 'RUNNING' && openTasks.has(e.name)).length;
+  const stuck = [...routing, ...refunds].filter((e) => e.status !== 'SUCCEEDED' && !(e.status === 'RUNNING' && openTasks.has(e.name))).length + stockOuts.filter((e) => e.status !== 'RUNNING' && e.status !== 'SUCCEEDED').length;
 
   // Nobody answers the stock-out contacts: an hour to cs-agent, then ops-lead for the rest of 48 hours, then the default.
   await ctx.platform.clock.advance(49 * 3600);
@@ -290,8 +299,8 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
       check: 'faults day: every flow ends as its rules say',
       figure:
         `${faultsFigure}; ${failedBefore} flows failed, ${deadLetters} dead letters and ${redriven} flows redriven${restarted ? `, ${restarted} EXPRESS order routings started again by their event` : ''} in ${rounds + 1} round(s); ` +
-        `${routing.length} orders routed, ${refunds.length} refunds decided (${decided} succeeded), ${stockOuts.length} stock-outs waiting on ${openContacts.length} contacts; ${stuck} stuck`,
-      pass: routing.length === size.faultOrders && refunds.length === size.faultRefunds && decided === refunds.length && stuck === 0 && stockOuts.length === unanswered && openContacts.length === unanswered,
+        `${routing.length} orders routed, ${refunds.length} refunds (${decided} succeeded, ${waiting} waiting for aftersales), ${stockOuts.length} stock-outs waiting on ${openContacts.length} contacts; ${stuck} stuck`,
+      pass: routing.length === size.faultOrders && refunds.length === size.faultRefunds && decided + waiting === refunds.length && stuck === 0 && stockOuts.length === unanswered && openContacts.length === unanswered,
     },
     {
       check: 'faults day: stock never below zero',
