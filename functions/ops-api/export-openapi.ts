@@ -1,16 +1,12 @@
-// `npm run openapi`: writes the ops API's OpenAPI document to docs/openapi.json and the console's
-// API types to console/src/api-types.ts (both committed; a test fails when either is stale).
+// `npm run openapi`: writes the ops API's OpenAPI document to docs/openapi.json (committed; a test
+// fails when it is stale). The console's typed client is generated from it next (console/export-api-types.ts).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { API_TYPES_FILE, renderApiTypes } from '../../console/api-types';
 import { OPENAPI_FILE, renderOpenApi } from './openapi';
 
-// The console's typed client (console/src/api-types.ts) is generated from the same document.
-for (const [name, content] of [
-  [OPENAPI_FILE, renderOpenApi()],
-  [API_TYPES_FILE, await renderApiTypes()],
-] as const) {
+/** Writes a generated file of the repository (`docs/openapi.json`) when its content changed, and says which. */
+export function writeGenerated(name: string, content: string): void {
   const file = fileURLToPath(new URL(`../../${name}`, import.meta.url));
   let previous: string | undefined;
   try {
@@ -24,3 +20,5 @@ for (const [name, content] of [
   }
   console.log(`${previous === undefined ? 'created' : previous === content ? 'unchanged' : 'updated'} ${name}`);
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) writeGenerated(OPENAPI_FILE, renderOpenApi());
