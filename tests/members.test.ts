@@ -1,9 +1,10 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
 import type { Platform } from '../infra/local/engine/platform';
-import { eventually, opsApi, startLocalPlatform } from './support';
+import { eventually, opsApi, startLocalPlatform, tableName } from './support';
 
 let platform: Platform;
 let clients: Awaited<ReturnType<typeof startLocalPlatform>>;
@@ -54,6 +55,30 @@ describe('members', () => {
     expect(gold.coupons.map((c: { couponId: string }) => c.couponId)).toEqual(['tier-gold']);
     expect((await opsApi(platform, 'GET', '/members/M-T2', { user: 'rita', roles: ['reviewer'] })).status).toBe(403);
     expect((await opsApi(platform, 'GET', '/members/NO-SUCH-MEMBER', carol)).status).toBe(404);
+  });
+
+  it('announces a tier reached by racing purchases once, with one coupon', async () => {
+    // Five orders of one member at once, each sent twice: every run that sees three or more counts
+    // silver, but only the one that saves the change announces it.
+    await Promise.all(Array.from({ length: 5 }, (_, i) => order(`M-RACE-${i}`, 'M-T3', 20_000, 2)));
+    const silver = await member('M-T3', (m) => m.orders12m === 5 && m.tier === 'silver', 'silver after five racing orders');
+    expect(silver.coupons.map((c: { couponId: string }) => c.couponId)).toEqual(['tier-silver']);
+    const announced = platform.eventBridge.archive(EVENT_BUS_NAME).filter((e) => e['detail-type'] === 'MemberTierChanged' && (e.detail as { memberId: string }).memberId === 'M-T3');
+    expect(announced.map((e) => (e.detail as { to: string }).to)).toEqual(['silver']);
+    expect(silver).not.toHaveProperty('tierAnnouncement');
+  });
+
+  it('announces a tier change whose purchase died before announcing it, once its lease has passed', async () => {
+    // As a crashed run leaves it: the change saved with the profile, its lease long gone.
+    const minutesAgo = (m: number) => new Date(platform.clock.now() - m * 60_000).toISOString();
+    const changedAt = minutesAgo(5);
+    const tierAnnouncement = { M: { from: { S: 'regular' }, to: { S: 'silver' }, changedAt: { S: changedAt }, leaseUntil: { S: minutesAgo(4) } } };
+    await clients.dynamo.send(new PutItemCommand({ TableName: tableName(platform, 'RecordsTable'), Item: { pk: { S: 'MEMBER#M-T4' }, sk: { S: 'PROFILE' }, tier: { S: 'silver' }, purchases: { N: '0' }, tierAnnouncement } }));
+    await order('M-ORD-T4', 'M-T4', 100_000); // 1,000 yuan: silver, as the profile says
+    const after = await member('M-T4', (m) => m.orders12m === 1, 'the order counted');
+    expect(after.coupons.map((c: { couponId: string }) => c.couponId)).toEqual(['tier-silver']);
+    const announced = platform.eventBridge.archive(EVENT_BUS_NAME).filter((e) => e['detail-type'] === 'MemberTierChanged' && (e.detail as { memberId: string }).memberId === 'M-T4');
+    expect(announced.map((e) => e.detail)).toEqual([expect.objectContaining({ from: 'regular', to: 'silver', changedAt })]);
   });
 
   it('counts each paid refund once in the member record', async () => {

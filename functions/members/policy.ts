@@ -19,6 +19,8 @@ export interface MembersPolicy {
   readonly windowDays: number;
   /** Highest first: a member is in the first tier whose threshold they reach. */
   readonly tiers: readonly TierRule[];
+  /** How long the purchase that saved a tier change has to announce it before another purchase may take over. */
+  readonly announcementLeaseMs: number;
 }
 
 export const membersPolicy: MembersPolicy = Object.freeze({
@@ -34,6 +36,9 @@ export const membersPolicy: MembersPolicy = Object.freeze({
     { tier: 'silver' as const, spendFromFen: 100_000, ordersFrom: 3, coupon: { minSpendFen: 10_000, discountFen: 1_000, validDays: 30 } },
     { tier: 'regular' as const },
   ]),
+  // Ours: six times the functions' 10 s timeout (workflows/constructs/workflow-function.ts), so a
+  // lease passes only when its holder cannot still be running.
+  announcementLeaseMs: 60_000,
 });
 
 export interface RecallPolicy {

@@ -10,7 +10,10 @@ import { GSI2, recordsTable } from './table';
  * - `PROFILE`: the member record kept from events (this module): `tier`, `spend12mFen`,
  *   `orders12m` (over the 12 months before `updatedAt`), `lastPurchaseAt`, `tierChangedAt?`,
  *   `lastRecallAt?`, `recallDueOn` (the Shanghai date from which a churn recall is due), and
- *   `purchases`, the count of purchases ever recorded, which versions the profile. Index gsi2:
+ *   `purchases`, the count of purchases ever recorded, which versions the profile, and
+ *   `tierAnnouncement?` (`from`, `to`, `changedAt`, `leaseUntil`), a tier change saved but not yet
+ *   announced: the purchase that saved it announces it and removes it; if that one died, another
+ *   takes it over once the lease has passed. Index gsi2:
  *   `RECALL#<recallDueOn>` / `<memberId>` (the members a day's recall run is for; never a scan);
  * - `PURCHASE#<placedAt>#<orderId>`: one item per order (`totalFen`), written once per order, so a
  *   duplicated OrderPlaced counts once; the profile's 12-month figures are summed from them.
@@ -34,6 +37,16 @@ export interface MemberProfile {
   updatedAt: string;
   /** Purchases recorded so far; a profile is written only against the count it was computed from. */
   purchases: number;
+  tierAnnouncement?: TierAnnouncement;
+}
+
+/** A tier change saved with the profile, announced (MemberTierChanged, the coupon) after the save. */
+export interface TierAnnouncement {
+  from: Tier;
+  to: Tier;
+  changedAt: string;
+  /** Until then the purchase that saved the change is announcing it; after, anyone may take it over. */
+  leaseUntil: string;
 }
 
 export interface Purchase {
@@ -104,15 +117,39 @@ export class Members {
   }
 
   /**
-   * Writes the profile computed from `purchases` purchases. False when another purchase was
-   * recorded since (the caller computes again), so two racing purchases never both announce the
-   * same tier change, and no profile is written from stale figures.
+   * Writes the profile computed from `purchases` purchases and the tier it was computed from
+   * (`previousTier`, absent for a first profile). False when another purchase was recorded since,
+   * or another writer changed the tier meanwhile (the caller computes again): of two racing
+   * purchases only one saves a tier change, and no profile is written from stale figures.
    */
-  async saveProfile(profile: MemberProfile): Promise<boolean> {
+  async saveProfile(profile: MemberProfile, previousTier: Tier | undefined): Promise<boolean> {
     const { purchases, ...fields } = profile;
     const index = profile.recallDueOn ? recallIndex(profile.memberId, profile.recallDueOn) : {};
-    const updated = await this.table.update(profileKey(profile.memberId), setFields({ ...fields, ...index }, { condition: 'purchases = :purchases', values: { ':purchases': purchases } }));
+    const tierUnchanged = previousTier ? '#tier = :previousTier' : 'attribute_not_exists(#tier)';
+    const updated = await this.table.update(
+      profileKey(profile.memberId),
+      setFields({ ...fields, ...index }, { condition: `purchases = :purchases AND ${tierUnchanged}`, names: { '#tier': 'tier' }, values: { ':purchases': purchases, ...(previousTier ? { ':previousTier': previousTier } : {}) } }),
+    );
     return updated !== undefined;
+  }
+
+  /** Takes over a tier announcement whose lease has passed (its saver died); false if someone else has it or it is done. */
+  async takeOverTierAnnouncement(memberId: string, announcement: TierAnnouncement, leaseUntil: string, now: string): Promise<boolean> {
+    const updated = await this.table.update(profileKey(memberId), {
+      UpdateExpression: 'SET tierAnnouncement.leaseUntil = :lease',
+      ConditionExpression: 'tierAnnouncement.changedAt = :changedAt AND tierAnnouncement.leaseUntil < :now',
+      ExpressionAttributeValues: { ':lease': leaseUntil, ':changedAt': announcement.changedAt, ':now': now },
+    });
+    return updated !== undefined;
+  }
+
+  /** The tier change is announced: the profile no longer holds it. */
+  async tierAnnounced(memberId: string, announcement: TierAnnouncement): Promise<void> {
+    await this.table.update(profileKey(memberId), {
+      UpdateExpression: 'REMOVE tierAnnouncement',
+      ConditionExpression: 'tierAnnouncement.changedAt = :changedAt',
+      ExpressionAttributeValues: { ':changedAt': announcement.changedAt },
+    });
   }
 
   /** The members whose churn recall is due from `day` (a Shanghai date), through the recall index. */
