@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../shared/calendar';
 import { callbackPolicy } from './policy';
-import { afterCall, callSummary, dueAtOf, firstAttempt, nextAttempt, reasonOf } from './rules';
+import { afterCall, callSummary, dueAtOf, firstAttempt, followUpSummary, nextAttempt, reasonOf } from './rules';
 
 const calendar = createBusinessCalendar();
 const order = (totalFen: number, placedAt = '2026-11-20T15:00:00Z') => ({ callbackId: 'purchase-O-1', memberId: 'M-1', orderId: 'O-1', placedAt, totalFen });
@@ -89,5 +89,12 @@ describe('after a call', () => {
   it('the summary says who and why, without a phone number', () => {
     const summary = callSummary('M-100862', 'gold', 'purchase-O-20261121-000318', 2, callbackPolicy);
     expect(summary).toBe('Call gold member M-100862: thank them for order O-20261121-000318 (above 500 yuan) and ask how it went (attempt 2 of 3)');
+  });
+
+  it.each([
+    ['a satisfaction given', 2, 'Member M-100862 left a bad review (aftersales RF-7, satisfaction 2): resolve the problem, then ask (never press) whether they would revise the review'],
+    ['none given', undefined, 'Member M-100862 left a bad review (aftersales RF-7, satisfaction not given): resolve the problem, then ask (never press) whether they would revise the review'],
+  ])('the follow-up summary names the cause and the satisfaction (%s)', (_, satisfaction, expected) => {
+    expect(followUpSummary('M-100862', 'aftersales-RF-7', satisfaction)).toBe(expected);
   });
 });

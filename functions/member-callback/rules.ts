@@ -102,3 +102,10 @@ export function callSummary(memberId: string, tier: string, callbackId: string, 
   const subject = callbackId.slice(CALLBACK_ID_PREFIX[reason].length);
   return `Call ${tier} member ${memberId}: ${WHY[reason](subject)} (attempt ${attempt} of ${policy.maxAttempts})`;
 }
+
+/** The review follow-up's inbox line: what the member said and what to do, never pressing for a better review. */
+export function followUpSummary(memberId: string, callbackId: string, satisfaction: unknown): string {
+  const reason = reasonOf(callbackId);
+  const subject = callbackId.slice(CALLBACK_ID_PREFIX[reason].length);
+  return `Member ${memberId} left a bad review (${reason} ${subject}, satisfaction ${satisfaction ?? 'not given'}): resolve the problem, then ask (never press) whether they would revise the review`;
+}

@@ -2,7 +2,7 @@ import { businessCalendar } from '../../../shared/calendar';
 import { taskHandler } from '../../../shared/handlers/task';
 import { Callbacks } from '../../../shared/records/callbacks';
 import { callbackPolicy } from '../policy';
-import { afterCall, callSummary, type CallDecision } from '../rules';
+import { afterCall, callSummary, followUpSummary, type CallDecision } from '../rules';
 import { CallbackState } from '../state';
 
 /**
@@ -18,10 +18,6 @@ export const handler = taskHandler(CallbackState, async (state) => {
     const summary = callSummary(callback.memberId, callback.tier, callback.callbackId, next.attempt.attempt, callbackPolicy);
     return { ...state, callback: { ...callback, ...next.attempt, summary }, next: 'retry' };
   }
-  const satisfaction = decision.data?.satisfaction;
-  const followUpSummary =
-    next.next === 'follow-up'
-      ? `Member ${callback.memberId} left a bad review (${callback.reason} ${callback.subjectId}, satisfaction ${satisfaction ?? 'not given'}): resolve the problem, then ask (never press) whether they would revise the review`
-      : undefined;
-  return { ...state, next: next.next, outcome: next.outcome, ...(followUpSummary ? { followUpSummary } : {}) };
+  const followUp = next.next === 'follow-up' ? { followUpSummary: followUpSummary(callback.memberId, callback.callbackId, decision.data?.satisfaction) } : {};
+  return { ...state, next: next.next, outcome: next.outcome, ...followUp };
 });
