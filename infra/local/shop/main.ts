@@ -1,3 +1,4 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { JavaMissingError } from '../engine/dynamodb-local';
@@ -9,11 +10,14 @@ const program = new Command('npm start --')
   .option('--aws-port <port>', 'AWS-compatible endpoint port (env SHOP_AWS_PORT; 0 picks a free one)', process.env.SHOP_AWS_PORT ?? '4566')
   .option('--api-port <port>', 'ops API port (env SHOP_API_PORT; 0 picks a free one)', process.env.SHOP_API_PORT ?? '3000')
   .option('--persist', 'keep DynamoDB data in .local/dynamodb and S3 objects in .local/s3 between runs (default: in memory)', false)
-  .option('--quiet', 'do not print the platform log', false)
+  .option('--quiet', 'print only the endpoints: the platform log is not printed, the functions\' logs go to .local/functions.log', false)
   .parse();
 
 const options = program.opts<{ awsPort: string; apiPort: string; persist: boolean; quiet: boolean }>();
 const log = options.quiet ? () => undefined : (line: string) => console.log(`  ${line}`);
+// Quiet still keeps what functions print (their log streams in AWS), in a file rather than nowhere.
+const functionLogFile = path.join(DEFAULT_STATE_DIR, 'functions.log');
+const functionOutput = options.quiet ? quietFunctionOutput(functionLogFile) : undefined;
 
 try {
   const platform = await startPlatform({
@@ -23,6 +27,7 @@ try {
     persistDir: options.persist ? path.join(DEFAULT_STATE_DIR, 'dynamodb') : undefined,
     stateDir: DEFAULT_STATE_DIR,
     log,
+    functionOutput,
   });
   const { model } = platform;
   console.log(`AWS endpoint   ${platform.awsEndpoint}   (EventBridge, Step Functions, DynamoDB, SQS, S3 path-style: set endpoint on any AWS SDK client)`);
@@ -38,6 +43,7 @@ try {
     `serving        ${model.stateMachines.length} state machines, ${model.functions.length} functions, ${model.rules.length} rules, ` +
       `${model.tables.length} tables, ${buckets}${model.apis.flatMap((a) => a.routes).length} API routes; data ${options.persist ? kept : 'in memory'}`,
   );
+  if (functionOutput) console.log(`function logs  ${path.relative(process.cwd(), functionLogFile)}`);
   console.log(`ready: started in ${(platform.startupMs / 1000).toFixed(1)} s; Ctrl-C stops`);
 
   let stopping = false;
@@ -65,3 +71,8 @@ function port(value: string, variable: string): number {
   return parsed;
 }
 
+function quietFunctionOutput(file: string): (text: string) => void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const stream = createWriteStream(file, { flags: 'w' });
+  return (text) => void stream.write(text);
+}
