@@ -236,4 +236,37 @@ describe('EventBridge inspection and archive replay', () => {
       clients.events.send(new StartReplayCommand({ ReplayName: 'cmp-ar-1', EventSourceArn: archiveArn, EventStartTime: from, EventEndTime: to, Destination: { Arn: busArn } })),
     ).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
   });
+
+  it('lists replays by name, state and archive, and cancels a running one (CANCELLING, then CANCELLED); a finished one cannot be', async () => {
+    const { ListArchivesCommand, StartReplayCommand, DescribeReplayCommand, ListReplaysCommand, CancelReplayCommand, ListRulesCommand } = await import('@aws-sdk/client-eventbridge');
+    const { Archives = [] } = await clients.events.send(new ListArchivesCommand({}));
+    const archive = Archives.find((a) => a.EventSourceArn?.endsWith(`event-bus/${EVENT_BUS_NAME}`))!;
+    const archiveArn = `arn:aws:events:us-east-1:000000000000:archive/${archive.ArchiveName}`;
+    // 40 archived events no rule takes: the replay sends them ten at a time, so it is still running when cancelled.
+    const from = new Date(platform.clock.now() - 1000);
+    for (let i = 0; i < 4; i++) await put(...Array.from({ length: 10 }, (_, n) => ['shop.tests', 'ReplayProbe', { n: i * 10 + n }] as [string, string, unknown]));
+    await platform.clock.advance(1);
+    const { Rules = [] } = await clients.events.send(new ListRulesCommand({ EventBusName: EVENT_BUS_NAME }));
+    const complaintRule = Rules.find((r) => r.EventPattern?.includes('ComplaintFiled'))!;
+    const window = { EventSourceArn: archiveArn, EventStartTime: from, EventEndTime: new Date(platform.clock.now()), Destination: { Arn: archive.EventSourceArn!, FilterArns: [complaintRule.Arn!] } };
+
+    await clients.events.send(new StartReplayCommand({ ReplayName: 'probes-whole', ...window }));
+    await eventually(() => clients.events.send(new DescribeReplayCommand({ ReplayName: 'probes-whole' })), (r) => r.State === 'COMPLETED', 'the first replay to complete');
+    await clients.events.send(new StartReplayCommand({ ReplayName: 'probes', ...window }));
+    const cancelled = await clients.events.send(new CancelReplayCommand({ ReplayName: 'probes' }));
+    expect(cancelled).toMatchObject({ ReplayArn: expect.stringContaining(':replay/probes'), State: 'CANCELLING' });
+    await eventually(() => clients.events.send(new DescribeReplayCommand({ ReplayName: 'probes' })), (r) => r.State === 'CANCELLED', 'the replay to stop');
+    await expect(clients.events.send(new CancelReplayCommand({ ReplayName: 'probes' }))).rejects.toMatchObject({ name: 'IllegalStatusException' });
+    await expect(clients.events.send(new CancelReplayCommand({ ReplayName: 'probes-whole' }))).rejects.toMatchObject({ name: 'IllegalStatusException', message: expect.stringContaining('COMPLETED') });
+    await expect(clients.events.send(new CancelReplayCommand({ ReplayName: 'no-such-replay' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+
+    const names = async (input: import('@aws-sdk/client-eventbridge').ListReplaysCommandInput) => ((await clients.events.send(new ListReplaysCommand(input))).Replays ?? []).map((r) => `${r.ReplayName} ${r.State}`);
+    expect(await names({})).toEqual(expect.arrayContaining(['probes-whole COMPLETED', 'probes CANCELLED']));
+    expect(await names({ NamePrefix: 'probes' })).toEqual(['probes-whole COMPLETED', 'probes CANCELLED']);
+    expect(await names({ State: 'CANCELLED' })).toEqual(['probes CANCELLED']);
+    expect(await names({ EventSourceArn: archiveArn })).toEqual(expect.arrayContaining(['probes-whole COMPLETED', 'probes CANCELLED']));
+    expect(await names({ EventSourceArn: `${archiveArn}-other` })).toEqual([]);
+    await expect(clients.events.send(new ListReplaysCommand({ NamePrefix: 'probes', State: 'CANCELLED' }))).rejects.toMatchObject({ name: 'ValidationException' });
+    await platform.clock.settle();
+  });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AwsServiceError } from '../aws-error';
-import type { LocalQueue, LocalRule, LocalTarget } from '../model';
+import type { LocalArchive, LocalQueue, LocalRule, LocalTarget } from '../model';
 import { LocalSqs } from '../sqs';
 import { LocalEventBridge, type PutEventsRequestEntry, type TargetDelivery } from './bus';
 
@@ -34,7 +34,7 @@ function rule(overrides: Partial<LocalRule> & { targets: LocalTarget[] }): Local
 
 type Behaviour = (call: number) => void | Promise<void>;
 
-function setup(rules: LocalRule[], options: { behaviour?: Behaviour; retryDelayMs?: (attempt: number) => number } = {}) {
+function setup(rules: LocalRule[], options: { behaviour?: Behaviour; retryDelayMs?: (attempt: number) => number; archives?: LocalArchive[] } = {}) {
   let clock = START;
   const calls: Array<{ kind: 'lambda' | 'states'; arn: string; input: unknown }> = [];
   const record = async (kind: 'lambda' | 'states', arn: string, input: string) => {
@@ -49,7 +49,7 @@ function setup(rules: LocalRule[], options: { behaviour?: Behaviour; retryDelayM
   const logs: string[] = [];
   const retryDelays: number[] = [];
   const bus = new LocalEventBridge({
-    model: { eventBuses: [BUS, 'audit'], rules },
+    model: { eventBuses: [BUS, 'audit'], rules, archives: options.archives },
     now: () => clock,
     deliver,
     sqs,
@@ -440,5 +440,91 @@ describe('idle tracking and schedules', () => {
     await bus.whenIdle();
     expect(event).toMatchObject({ 'detail-type': 'Scheduled Event', source: 'aws.events', resources: [scheduled.arn], detail: {}, time: '2026-11-23T10:00:00Z' });
     expect(calls).toEqual([{ kind: 'states', arn: STATE_MACHINE, input: event }]);
+  });
+});
+
+describe('archive replays: ListReplays and CancelReplay', () => {
+  const ARCHIVE: LocalArchive = { logicalId: 'Archive', name: 'shop-archive', arn: 'arn:aws:events:us-east-1:000000000000:archive/shop-archive', eventBusName: BUS };
+  const OTHER: LocalArchive = { ...ARCHIVE, logicalId: 'Audit', name: 'audit-archive', arn: 'arn:aws:events:us-east-1:000000000000:archive/audit-archive', eventBusName: 'audit' };
+  const target = { id: 'notify', arn: LAMBDA } as LocalTarget;
+
+  /** A bus with `count` archived OrderPlaced; deliveries wait for `release()` once `held` is set. */
+  async function archived(count: number) {
+    let held = false;
+    const waiting: Array<() => void> = [];
+    const release = () => {
+      held = false;
+      waiting.splice(0).forEach((resolve) => resolve());
+    };
+    const env = setup([rule({ targets: [target] })], {
+      archives: [ARCHIVE, OTHER],
+      behaviour: () => (held ? new Promise<void>((resolve) => waiting.push(resolve)) : undefined),
+    });
+    for (let i = 0; i < count; i++) await env.bus.PutEvents({ Entries: [orderPlaced({ Detail: JSON.stringify({ orderId: `o-${i}` }) })] });
+    await env.bus.whenIdle();
+    env.advance(1000);
+    const start = (ReplayName: string, EventSourceArn = ARCHIVE.arn, bus = BUS_ARN) =>
+      env.bus.StartReplay({ ReplayName, EventSourceArn, EventStartTime: START / 1000 - 1, EventEndTime: env.bus['now']() / 1000, Destination: { Arn: bus } });
+    return { ...env, start, hold: () => (held = true), release, waiting };
+  }
+
+  it('cancels a running replay between batches: CANCELLING, then CANCELLED with the rest unsent', async () => {
+    const env = await archived(25);
+    env.calls.length = 0;
+    env.hold();
+    await env.start('r-cancel');
+    await vi.waitFor(() => expect(env.waiting).toHaveLength(10)); // the first batch is out, waiting
+    expect((await env.bus.DescribeReplay({ ReplayName: 'r-cancel' })).State).toBe('RUNNING');
+    expect(await env.bus.CancelReplay({ ReplayName: 'r-cancel' })).toEqual({ ReplayArn: expect.stringContaining(':replay/r-cancel'), State: 'CANCELLING' });
+    expect((await env.bus.DescribeReplay({ ReplayName: 'r-cancel' })).State).toBe('CANCELLING');
+    const again = await rejection(env.bus.CancelReplay({ ReplayName: 'r-cancel' }));
+    expect(again.code).toBe('IllegalStatusException');
+    env.release();
+    await vi.waitFor(async () => expect((await env.bus.DescribeReplay({ ReplayName: 'r-cancel' })).State).toBe('CANCELLED'));
+    await env.bus.whenIdle();
+    expect(env.calls).toHaveLength(10);
+    expect(await env.bus.DescribeReplay({ ReplayName: 'r-cancel' })).toMatchObject({ StateReason: 'Replay was cancelled.', ReplayEndTime: expect.any(Number) });
+  });
+
+  it('refuses to cancel a completed replay, or one that does not exist', async () => {
+    const env = await archived(3);
+    await env.start('r-done');
+    await vi.waitFor(async () => expect((await env.bus.DescribeReplay({ ReplayName: 'r-done' })).State).toBe('COMPLETED'));
+    const done = await rejection(env.bus.CancelReplay({ ReplayName: 'r-done' }));
+    expect(done).toMatchObject({ code: 'IllegalStatusException', status: 400 });
+    expect(done.message).toContain('COMPLETED');
+    expect((await rejection(env.bus.CancelReplay({ ReplayName: 'nope' }))).code).toBe('ResourceNotFoundException');
+  });
+
+  it('lists replays by name prefix, state or archive, one filter at a time, paged', async () => {
+    const env = await archived(12);
+    await env.start('night-1');
+    await env.start('night-2');
+    await env.start('audit-1', OTHER.arn, 'arn:aws:events:us-east-1:000000000000:event-bus/audit');
+    await vi.waitFor(async () => expect((await env.bus.ListReplays({ State: 'COMPLETED' })).Replays).toHaveLength(3));
+    env.hold();
+    await env.start('night-3');
+    await vi.waitFor(() => expect(env.waiting.length).toBeGreaterThan(0));
+
+    const names = async (input: Parameters<typeof env.bus.ListReplays>[0]) => (await env.bus.ListReplays(input)).Replays.map((r) => r.ReplayName);
+    expect(await names({})).toEqual(['night-1', 'night-2', 'audit-1', 'night-3']);
+    expect(await names({ NamePrefix: 'night-' })).toEqual(['night-1', 'night-2', 'night-3']);
+    expect(await names({ State: 'RUNNING' })).toEqual(['night-3']);
+    expect(await names({ EventSourceArn: OTHER.arn })).toEqual(['audit-1']);
+    const first = await env.bus.ListReplays({ Limit: 3 });
+    expect(first.Replays).toHaveLength(3);
+    expect(await names({ Limit: 3, NextToken: first.NextToken })).toEqual(['night-3']);
+    // The list's entries are the summary AWS lists: no ARN, destination or description.
+    expect(first.Replays[0]).toEqual({
+      ReplayName: 'night-1', EventSourceArn: ARCHIVE.arn, State: 'COMPLETED', EventStartTime: expect.any(Number), EventEndTime: expect.any(Number),
+      EventLastReplayedTime: expect.any(Number), ReplayStartTime: expect.any(Number), ReplayEndTime: expect.any(Number),
+    });
+
+    const exclusive = await rejection(env.bus.ListReplays({ NamePrefix: 'night-', State: 'RUNNING' }));
+    expect(exclusive).toMatchObject({ code: 'ValidationException' });
+    expect(exclusive.message).toContain('NamePrefix and State');
+    expect((await rejection(env.bus.ListReplays({ State: 'DONE' as never }))).message).toContain('enum value set');
+    env.release();
+    await env.bus.whenIdle();
   });
 });

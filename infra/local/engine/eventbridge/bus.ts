@@ -79,6 +79,11 @@ const DEFAULT_MAX_AGE_SECONDS = 86_400;
 // A rule on bus A targeting bus B whose rule targets A would loop forever; AWS blocks such
 // chains with hop detection, so cap them here.
 const MAX_BUS_HOPS = 5;
+// A replay sends this many archived events, waits for their deliveries and this long (real time)
+// before the next ones. Our pace: AWS replays take minutes and document no rate; a paced replay can
+// be cancelled while it runs, and the targets' work keeps up with it.
+const REPLAY_BATCH = 10;
+const REPLAY_BATCH_INTERVAL_MS = 20;
 const NOT_FOUND_CODES = new Set([
   'ResourceNotFoundException',
   'StateMachineDoesNotExist',
@@ -232,24 +237,70 @@ export class LocalEventBridge {
     const rules = this.rules.filter(
       (r) => r.eventBusName === destination && r.state === 'ENABLED' && r.eventPattern && (!input.Destination.FilterArns?.length || input.Destination.FilterArns.includes(r.arn)),
     );
-    setImmediate(() => {
-      replay.State = 'RUNNING';
-      for (const event of events) {
-        // Replayed events carry the replay's name and are not archived again, as in AWS.
-        const replayed = { ...event, 'replay-name': input.ReplayName } as EventEnvelope;
-        for (const rule of rules) if (matchesPattern(rule.eventPattern!, replayed)) this.deliverToRule(rule, replayed, this.now(), 0);
-        replay.EventLastReplayedTime = Date.parse(event.time) / 1000;
-      }
-      replay.State = 'COMPLETED';
-      replay.ReplayEndTime = this.now() / 1000;
-    });
+    setImmediate(() => void this.runReplay(replay, events, rules));
     return { ReplayArn: replay.ReplayArn, State: replay.State, ReplayStartTime: replay.ReplayStartTime };
   }
 
   async DescribeReplay(input: { ReplayName: string }) {
-    const replay = this.replays.get(input?.ReplayName);
-    if (!replay) throw new AwsServiceError('ResourceNotFoundException', `Replay ${input?.ReplayName} does not exist.`);
-    return { ...replay };
+    return { ...this.replay(input?.ReplayName) };
+  }
+
+  /** "Filter parameters are exclusive" (ListReplays API reference): at most one of them. */
+  async ListReplays(input: { NamePrefix?: string; State?: ReplayState; EventSourceArn?: string; Limit?: number; NextToken?: string } = {}) {
+    const filters = (['NamePrefix', 'State', 'EventSourceArn'] as const).filter((name) => input[name] !== undefined);
+    if (filters.length > 1) throw validation(`Filter parameters are exclusive: give one of NamePrefix, State, EventSourceArn, not ${filters.join(' and ')}.`);
+    if (input.State !== undefined && !REPLAY_STATES.includes(input.State)) {
+      throw validation(`Value '${input.State}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [${REPLAY_STATES.join(', ')}]`);
+    }
+    const replays = [...this.replays.values()].filter(
+      (r) =>
+        (input.NamePrefix === undefined || r.ReplayName.startsWith(input.NamePrefix)) &&
+        (input.State === undefined || r.State === input.State) &&
+        (input.EventSourceArn === undefined || r.EventSourceArn === input.EventSourceArn),
+    );
+    const { items, next } = pageOf(replays, input.Limit, input.NextToken);
+    // The list's entries are DescribeReplay's without the ARN, description and destination.
+    const Replays = items.map(({ ReplayArn: _arn, Description: _description, Destination: _destination, ...summary }) => summary);
+    return { Replays, ...(next ? { NextToken: next } : {}) };
+  }
+
+  /** A STARTING or RUNNING replay stops after the events it is sending (CANCELLING, then CANCELLED). */
+  async CancelReplay(input: { ReplayName: string }) {
+    const replay = this.replay(input?.ReplayName);
+    if (replay.State !== 'STARTING' && replay.State !== 'RUNNING') {
+      throw new AwsServiceError('IllegalStatusException', `Replay ${replay.ReplayName} is ${replay.State}: a replay can be cancelled only when it is STARTING or RUNNING.`);
+    }
+    replay.State = 'CANCELLING';
+    return { ReplayArn: replay.ReplayArn, State: replay.State };
+  }
+
+  private replay(name: string | undefined): Replay {
+    const replay = name === undefined ? undefined : this.replays.get(name);
+    if (!replay) throw new AwsServiceError('ResourceNotFoundException', `Replay ${name} does not exist.`);
+    return replay;
+  }
+
+  private async runReplay(replay: Replay, events: EventEnvelope[], rules: LocalRule[]): Promise<void> {
+    if (replay.State === 'STARTING') replay.State = 'RUNNING';
+    for (let i = 0; i < events.length && replay.State === 'RUNNING'; i += REPLAY_BATCH) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, REPLAY_BATCH_INTERVAL_MS));
+      if (replay.State !== 'RUNNING' || this.closed) break;
+      const deliveries: Array<Promise<void>> = [];
+      for (const event of events.slice(i, i + REPLAY_BATCH)) {
+        // Replayed events carry the replay's name and are not archived again, as in AWS.
+        const replayed = { ...event, 'replay-name': replay.ReplayName } as EventEnvelope;
+        for (const rule of rules) if (matchesPattern(rule.eventPattern!, replayed)) deliveries.push(...this.deliverToRule(rule, replayed, this.now(), 0));
+        replay.EventLastReplayedTime = Date.parse(event.time) / 1000;
+      }
+      await Promise.allSettled(deliveries);
+    }
+    if (replay.State === 'CANCELLING') {
+      replay.State = 'CANCELLED';
+      replay.StateReason = 'Replay was cancelled.';
+    } else {
+      replay.State = 'COMPLETED';
+    }
+    replay.ReplayEndTime = this.now() / 1000;
   }
 
   private archivedIn(archive: LocalArchive): EventEnvelope[] {
@@ -377,18 +428,19 @@ export class LocalEventBridge {
     }
   }
 
-  private deliverToRule(rule: LocalRule, event: EventEnvelope, ingestedAt: number, hops: number): void {
-    if (this.closed) return;
-    for (const target of rule.targets) {
+  /** Starts a delivery to each of the rule's targets; the promises settle when each is done (retries included). */
+  private deliverToRule(rule: LocalRule, event: EventEnvelope, ingestedAt: number, hops: number): Array<Promise<void>> {
+    if (this.closed) return [];
+    return rule.targets.map((target) => {
       this.pending++;
-      void this.deliverToTarget(rule, target, event, ingestedAt, hops).finally(() => {
+      return this.deliverToTarget(rule, target, event, ingestedAt, hops).finally(() => {
         if (--this.pending === 0) {
           const waiters = this.idleWaiters;
           this.idleWaiters = [];
           for (const resolve of waiters) resolve();
         }
       });
-    }
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -530,9 +582,13 @@ interface Replay {
   ReplayStartTime: number;
   ReplayEndTime?: number;
   EventLastReplayedTime?: number;
-  State: 'STARTING' | 'RUNNING' | 'COMPLETED';
+  State: ReplayState;
+  StateReason?: string;
   Description?: string;
 }
+
+const REPLAY_STATES = ['STARTING', 'RUNNING', 'CANCELLING', 'COMPLETED', 'CANCELLED', 'FAILED'] as const;
+type ReplayState = (typeof REPLAY_STATES)[number];
 
 function describeRule(rule: LocalRule) {
   return {
