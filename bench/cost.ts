@@ -1,6 +1,7 @@
 import type { Attributed, DynamoDbTrace, LambdaTrace, PutEventsTrace } from '../infra/local/engine/trace';
 import type { ExecutionTrace } from '../infra/local/engine/stepfunctions/service';
 import prices from './prices.json' with { type: 'json' };
+import { median } from './stats';
 
 export type Prices = typeof prices;
 export const PRICES: Prices = prices;
@@ -112,6 +113,29 @@ export interface FlowCost {
   otherConsumersUsdPerMillion: number;
   perMillion: { ours: Bill; allStandard: Bill };
   perInstance: { stateTransitions: number; lambdaInvocations: number; lambdaMs: number; readUnits: number; writeUnits: number; events: number; snsMessages: number; expressExecutions: number; standardExecutions: number };
+  /** Each function of the path: invocations per instance, median warm duration and the template's memory (what memory-policy.ts sizes from). */
+  functions: FunctionFigures[];
+}
+
+export interface FunctionFigures {
+  functionName: string;
+  invocationsPerInstance: number;
+  medianMs: number;
+  memoryMb: number;
+}
+
+/** Per function, most invoked first. */
+export function functionFigures(run: RunTrace): FunctionFigures[] {
+  const byName = new Map<string, LambdaTrace[]>();
+  for (const l of run.lambdas) byName.set(l.functionName, [...(byName.get(l.functionName) ?? []), l]);
+  return [...byName.entries()]
+    .map(([functionName, list]) => ({
+      functionName,
+      invocationsPerInstance: list.length / run.instances,
+      medianMs: median(list.map((l) => l.durationMs)),
+      memoryMb: list[0].memoryMb,
+    }))
+    .sort((a, b) => b.invocationsPerInstance - a.invocationsPerInstance || a.functionName.localeCompare(b.functionName));
 }
 
 const scale = (bill: Bill, factor: number): Bill => Object.fromEntries(Object.entries(bill).map(([k, v]) => [k, v * factor])) as unknown as Bill;
@@ -139,5 +163,6 @@ export function flowCost(run: RunTrace, others?: RunTrace, p: Prices = PRICES): 
       expressExecutions: per(run.executions.filter((e) => e.type === 'EXPRESS').length),
       standardExecutions: per(run.executions.filter((e) => e.type === 'STANDARD').length),
     },
+    functions: functionFigures(run),
   };
 }

@@ -36,6 +36,16 @@ export function formatResults(r: BenchResults): string {
     ),
     '',
   );
+  if (r.cost.orders.status === 'measured') {
+    lines.push('order path functions (what workflows/constructs/memory-policy.ts sizes from)');
+    lines.push(
+      ...table(
+        ['function', 'calls/order', 'median warm', 'memory'],
+        r.cost.orders.functions.map((f) => [f.functionName, f.invocationsPerInstance.toFixed(2), `${f.medianMs.toFixed(1)} ms`, `${f.memoryMb} MB`]),
+      ),
+      '',
+    );
+  }
   const t = r.throughput;
   lines.push(`throughput: ${t.orders} orders through PutEvents`);
   lines.push(

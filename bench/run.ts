@@ -96,12 +96,14 @@ async function recorded(recording: Recording, instances: number, body: () => Pro
   // The bench watching instances (GET /flows) is not part of any instance's cost.
   const watching = (routeKey: string) => routeKey.startsWith('GET /flows');
   for (const route of platform.model.apis.flatMap((a) => a.routes)) if (watching(route.routeKey)) notPerInstance.add(route.functionName);
+  // Nor is what those functions read and write: their invocations go, and so do their calls.
+  const perInstance = (record: Attributed) => record.functionName === undefined || !notPerInstance.has(record.functionName);
   return {
     instances,
     executions: platform.stepFunctions.executionTraces().slice(executionsBefore),
-    lambdas: since.lambdas.filter((l) => !notPerInstance.has(l.functionName)),
-    dynamodb: since.dynamodb,
-    events: since.events,
+    lambdas: since.lambdas.filter(perInstance),
+    dynamodb: since.dynamodb.filter(perInstance),
+    events: since.events.filter(perInstance),
     apiRequests: since.apiRequests.filter((routeKey) => !watching(routeKey)).length,
     snsMessages: recording.notifications.length - sentBefore,
     notifications: recording.notifications.slice(sentBefore),

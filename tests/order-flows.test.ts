@@ -104,6 +104,25 @@ describe('order routing', () => {
     expect(await stockLevel('SKU-LJ-250', 'ST-SH-01')).toEqual({ onHand: 5, reserved: 2 });
   });
 
+  it('decides nothing new when its Route step runs again (a retry, or a second Express execution): the same result and OrderRouted, the stock reserved once', async () => {
+    const route = platform.model.functions.find((f) => f.logicalId.startsWith('OrderRoutingRoute'))!;
+    const view = await flow('order-routing', 'ORD-SH-1', 'SUCCEEDED');
+    const { shipTo: _shipTo, phone: _phone, ...placed } = order('ORD-SH-1', 'shanghai', [['SKU-LJ-250', 2, 29800]]).detail;
+    const again = (await platform.lambdas.invoke(route.functionName, { ...placed, personalDataRef: 'PERSONAL#order-routing#ORD-SH-1' })) as any;
+    expect(again.result).toEqual(view.result);
+    expect(again.announcement).toEqual({
+      orderId: 'ORD-SH-1',
+      memberId: placed.memberId,
+      totalFen: 59600,
+      rule: view.result.rule,
+      reason: view.result.reason,
+      allocations: view.result.allocations,
+      highValue: true,
+      routedAt: view.stoppedAt,
+    });
+    expect(await stockLevel('SKU-LJ-250', 'ST-SH-01')).toEqual({ onHand: 5, reserved: 2 });
+  });
+
   it('sends a Beijing order from the warehouse when the Beijing store has none, and a Hangzhou one from its store', async () => {
     await put(order('ORD-BJ-1', 'beijing', [['SKU-LJ-250', 1, 29800]]), order('ORD-HZ-1', 'hangzhou', [['SKU-LJ-250', 1, 29800]]));
     expect((await flow('order-routing', 'ORD-BJ-1', 'SUCCEEDED')).result).toMatchObject({ outcome: 'routed', locationId: 'WH-EAST', rule: 'warehouse', highValue: false });

@@ -9,6 +9,7 @@ import { OrderRouted } from '../events/order-routed';
 import { OrderShipped } from '../events/order-shipped';
 import { StockOutDetected } from '../events/stock-out-detected';
 import { StockReceived } from '../events/stock-received';
+import { MEMORY_MB } from './constructs/memory-policy';
 import { WorkflowFunction } from './constructs/workflow-function';
 import { ruleFor } from './constructs/event-rules';
 import { FlowStateMachine, FlowTrigger, stepFunction, type FlowResources } from './constructs/flow';
@@ -37,11 +38,12 @@ export class OrderRoutingFlow extends Construct {
 
   constructor(scope: Construct, id: string, resources: FlowResources) {
     super(scope, id);
-    const fn = (name: string, entry: string, description: string) => stepFunction(this, name, entry, description, resources);
+    const fn = (name: string, entry: string, description: string, memorySize?: number) => stepFunction(this, name, entry, description, resources, memorySize);
 
-    const route = fn('Route', 'functions/order-routing/route/handler.ts', 'Chooses the fulfilment location and reserves the stock of an order');
+    // Both wait on DynamoDB and the provider nearly all their time (workflows/constructs/memory-policy.ts).
+    const route = fn('Route', 'functions/order-routing/route/handler.ts', 'Chooses the fulfilment location and reserves the stock of an order', MEMORY_MB.waitingOnServices);
     const notifying = (f: WorkflowFunction) => resources.notifications.bind(f);
-    const confirm = notifying(fn('Confirm', 'functions/order-routing/confirm/handler.ts', 'Queues and sends the order confirmation'));
+    const confirm = notifying(fn('Confirm', 'functions/order-routing/confirm/handler.ts', 'Queues and sends the order confirmation', MEMORY_MB.waitingOnServices));
 
     const instance = flowInstanceKey(ORDER_ROUTING_FLOW, '');
     const instanceKey = {

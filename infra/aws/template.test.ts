@@ -12,6 +12,7 @@ import { FIXTURE_FLOWS } from '../../tests/fixtures/fixture-app';
 import { ALL_FLOWS } from './flows';
 import { defineShopApp } from './shop-app';
 import { EVENT_BUS_NAME } from './stacks/bus-stack';
+import { MEMORY_MB } from '../../workflows/constructs/memory-policy';
 
 // Synthesized once with cdk-nag and CDK's template validation on: an unacknowledged finding throws here.
 let stacks: ReturnType<typeof defineShopApp>;
@@ -150,6 +151,17 @@ describe('the flows', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
     });
+  });
+
+  it('sizes each function from its measured work: the intakes and the order path steps wait on services (256 MB), the rest keep 512 MB', () => {
+    const functions = Object.values(workflows().findResources('AWS::Lambda::Function')) as Array<{ Properties: { MemorySize: number; Description?: string } }>;
+    const memoryOf = (description: RegExp) => functions.filter((f) => description.test(f.Properties.Description ?? '')).map((f) => f.Properties.MemorySize);
+    expect(memoryOf(/^Starts /).length).toBeGreaterThan(3);
+    expect(new Set(memoryOf(/^Starts /))).toEqual(new Set([MEMORY_MB.waitingOnServices]));
+    expect(memoryOf(/reserves the stock of an order|Queues and sends the order confirmation/)).toEqual([MEMORY_MB.waitingOnServices, MEMORY_MB.waitingOnServices]);
+    const rest = functions.filter((f) => !/^Starts |reserves the stock of an order|Queues and sends the order confirmation/.test(f.Properties.Description ?? ''));
+    expect(rest.length).toBeGreaterThan(10);
+    expect(new Set(rest.map((f) => f.Properties.MemorySize))).toEqual(new Set([MEMORY_MB.default]));
   });
 
   it('claims each start of an EXPRESS flow in its intake, for as long as the machine may run', () => {

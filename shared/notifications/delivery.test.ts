@@ -230,4 +230,34 @@ describe('a notification queued claimed by its sender (notify)', () => {
     expect(await deliverPending({ outbox, provider, contacts: everyoneHasAPhone, now: addMs(now, 61 * SECOND) })).toMatchObject({ sent: 1 });
     expect(provider.messages.map((m) => m.key)).toEqual([first.key, orphan.key]);
   });
+
+  it('queued outside the index by a retried sender: sent in two writes of the item alone; an orphan is found by the retry and swept after its lease; a refusal waits in the index', async () => {
+    const provider = new RecordingProvider();
+    const now = nowIso();
+    const first = confirmation();
+    const claimed = await outbox.enqueueClaimed(first, { now, leaseMs: 60 * SECOND, indexed: false });
+    expect(claimed).toMatchObject({ status: 'sending', attempts: 1 });
+    expect(claimed).not.toHaveProperty('gsi1pk');
+    expect(await sendClaimed(claimed!, { outbox, provider, contacts: everyoneHasAPhone, now })).toBe('sent');
+    expect(await outbox.get(first.key, first.type)).toMatchObject({ status: 'sent' });
+    // A settled item is not put back in the index by a late retry.
+    expect(await outbox.indexUnsettled(first)).toBe(false);
+
+    const orphan = confirmation();
+    await outbox.enqueueClaimed(orphan, { now, leaseMs: 60 * SECOND, indexed: false });
+    // The sender died: the sweep cannot see it until the step's retry puts it in the index.
+    expect(await deliverPending({ outbox, provider, contacts: everyoneHasAPhone, now: addMs(now, 61 * SECOND) })).toMatchObject({ sent: 0 });
+    expect(await outbox.enqueueClaimed(orphan, { now, leaseMs: 60 * SECOND, indexed: false })).toBeUndefined();
+    expect(await outbox.indexUnsettled(orphan)).toBe(true);
+    expect(await outbox.indexUnsettled(orphan)).toBe(false);
+    expect(await deliverPending({ outbox, provider, contacts: everyoneHasAPhone, now: addMs(now, 30 * SECOND) })).toMatchObject({ sent: 0 });
+    expect(await deliverPending({ outbox, provider, contacts: everyoneHasAPhone, now: addMs(now, 61 * SECOND) })).toMatchObject({ sent: 1 });
+
+    const refused = confirmation();
+    const item = await outbox.enqueueClaimed(refused, { now, leaseMs: 60 * SECOND, indexed: false });
+    expect(await sendClaimed(item!, { outbox, provider: new RecordingProvider({ failFirst: 1 }), contacts: everyoneHasAPhone, now })).toBe('retried');
+    expect(await outbox.get(refused.key, refused.type)).toMatchObject({ status: 'pending', gsi1pk: 'OUTBOX#pending' });
+    expect(await deliverPending({ outbox, provider, contacts: everyoneHasAPhone, now: addMs(now, 3600 * SECOND) })).toMatchObject({ sent: 1 });
+    expect(provider.messages.map((m) => m.key)).toEqual([first.key, orphan.key, refused.key]);
+  });
 });

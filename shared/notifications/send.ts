@@ -36,12 +36,20 @@ function provider(): NotificationProvider {
  * Queues a notification once per key and type, claimed for this sender, and sends it right away;
  * what the provider refuses waits for the platform's sweep (`deliverDue`), which also takes over a
  * send that died with its lease. One write to queue and claim, one to settle.
+ *
+ * `retriedOnFailure`: the caller is a step its state machine retries on every error (so a send
+ * that dies is run again). Its first send then stays out of the sweep's index, which halves the
+ * write units of a notification; the retry, finding it unsettled, puts it in the index for the
+ * sweep to take over after the lease, as if it had been there from the start.
  */
-export async function notify(notification: Notification): Promise<'queued' | 'duplicate'> {
+export async function notify(notification: Notification, { retriedOnFailure = false }: { retriedOnFailure?: boolean } = {}): Promise<'queued' | 'duplicate'> {
   const outbox = new NotificationOutbox();
   const now = nowIso();
-  const item = await outbox.enqueueClaimed(notification, { now, leaseMs: DEFAULT_LEASE_MS });
-  if (!item) return 'duplicate';
+  const item = await outbox.enqueueClaimed(notification, { now, leaseMs: DEFAULT_LEASE_MS, indexed: !retriedOnFailure });
+  if (!item) {
+    if (retriedOnFailure && (await outbox.indexUnsettled(notification))) logger.info('notification left to the sweep', { type: notification.type, key: notification.key, outcome: 'sender retried' });
+    return 'duplicate';
+  }
   const outcome = await sendClaimed(item, { outbox, provider: provider(), contacts: new RecordsContactDirectory(), now });
   if (outcome !== 'sent') logger.info('notification left to the sweep', { type: item.type, key: item.key, outcome });
   return 'queued';

@@ -25,8 +25,13 @@ export class MemberContacts {
     return this.table.get<MemberContact>(memberContactKey(memberId));
   }
 
-  /** The member's default phone, as their latest order gave it; named phones stay as they are. */
+  /**
+   * The member's default phone, as their latest order gave it; named phones stay as they are.
+   * Written only when it changed: most orders come from members whose phone is kept already, and
+   * a (strongly consistent) read costs a fifth of the write it saves (`npm run bench`).
+   */
   async savePhone(memberId: string, phone: string): Promise<void> {
+    if ((await this.get(memberId))?.phone === phone) return;
     await this.table.update(memberContactKey(memberId), {
       UpdateExpression: 'SET phone = :phone',
       ExpressionAttributeValues: { ':phone': phone },

@@ -1,5 +1,4 @@
 import { names, setFields, type DynamoTable } from '../dynamo';
-import { memberPartition } from './members';
 import { recordsTable } from './table';
 
 /**
@@ -9,9 +8,12 @@ import { recordsTable } from './table';
  *
  * Items (pk / sk):
  * - `ORDER#<orderId>` / `ORDER`: the order's fields, `routing` and `status` once routed,
- *   `deliveredAt` from OrderDelivered. Index gsi1: `MEMBER#<memberId>` / `ORDER#<placedAt>`
- *   (a member's orders by time). Fields are set only where missing, because OrderDelivered may
- *   create the item before OrderPlaced is routed (events arrive in any order).
+ *   `deliveredAt` from OrderDelivered. Fields are set only where missing, because OrderDelivered
+ *   may create the item before OrderPlaced is routed (events arrive in any order). No index: every
+ *   reader knows the order id, and an index entry would cost each order a second write of the
+ *   whole item (an index with projection ALL is written at the item's size, `npm run bench`).
+ *   Kept under 1 KB for a usual order (one write unit): the routing's announcement is not stored,
+ *   the Route step builds it again from the result.
  * - `ORDER#<orderId>` / `REFUNDED#<refundId>`: the lines an approved refund gave back.
  * - `ORDER#<orderId>` / `RESHIP#<caseId>`: new goods sent for an exchange or a complaint, once per case.
  * - `ORDER#<orderId>` / `EXCHANGE`: the stock-out exchange the customer took.
@@ -102,7 +104,7 @@ export class OrderRecords {
    * the order's fields only where missing, so an early OrderDelivered is kept.
    */
   async recordRouted(order: PlacedOrder, routing: unknown, status: string): Promise<void> {
-    const placed = setFields({ ...order, gsi1pk: memberPartition(order.memberId), gsi1sk: `ORDER#${order.placedAt}` }, { ifMissing: true });
+    const placed = setFields(order, { ifMissing: true });
     await this.table.update(orderKey(order.orderId), {
       UpdateExpression: `${placed.UpdateExpression}, routing = :routing, #status = :status`,
       ExpressionAttributeNames: { ...placed.ExpressionAttributeNames, ...names('status') },

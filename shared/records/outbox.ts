@@ -15,7 +15,8 @@ import { GSI1, recordsTable } from './table';
  * Index:
  * - gsi1 `OUTBOX#pending` / `<when next due>`: present only while the item is pending or sending,
  *   sorted by the time it is next due (created, retry time, or lease expiry), so one query finds
- *   everything to do.
+ *   everything to do. A sender that is retried when it dies may keep its first send out of it
+ *   (`enqueueClaimed` with `indexed: false`, `indexUnsettled`).
  *
  * Every transition is one conditional write: pending → sending (claim, with a lease) → sent |
  * pending (retry later) | failed.
@@ -69,11 +70,33 @@ export class NotificationOutbox {
    * that decided it sends it, without a pending → sending write in between): undefined for a
    * duplicate. The lease is its due time in gsi1, so a sender that dies mid-send leaves it to the
    * sweep once the lease expires, as a claimed item.
+   *
+   * `indexed: false` leaves it out of gsi1 (no index write now, none when it is sent: two of the
+   * four write units a notification costs), for a sender that is retried when it dies, such as a
+   * state machine's step with a Retry: the retry finds the item unsettled and calls
+   * `indexUnsettled`, so the sweep takes it over after the lease as above.
    */
-  async enqueueClaimed(input: Notification, { now, leaseMs }: { now: string; leaseMs: number }): Promise<OutboxItem | undefined> {
+  async enqueueClaimed(input: Notification, { now, leaseMs, indexed = true }: { now: string; leaseMs: number; indexed?: boolean }): Promise<OutboxItem | undefined> {
     const leaseUntil = addMs(now, leaseMs);
-    const item: OutboxItem = { ...this.newItem(input, now), status: 'sending', attempts: 1, claimId: ulid(), leaseUntil, ...outboxPendingKey(leaseUntil) };
+    const { gsi1pk: _pk, gsi1sk: _sk, ...unindexed } = this.newItem(input, now);
+    const item: OutboxItem = { ...unindexed, status: 'sending', attempts: 1, claimId: ulid(), leaseUntil, ...(indexed ? outboxPendingKey(leaseUntil) : {}) };
     return (await this.table.putOnce(item as unknown as Item)) ? item : undefined;
+  }
+
+  /**
+   * Puts a claimed item that was queued outside gsi1 (`indexed: false`) into it, due when its
+   * lease ends: what the retry of a sender that died mid-send does. False when the item is settled,
+   * indexed already, or not there.
+   */
+  async indexUnsettled(input: Notification): Promise<boolean> {
+    const notification = validateNotification(input);
+    const updated = await this.update(outboxKey(notification.key, notification.type, notification.dedupeKey), {
+      UpdateExpression: 'SET gsi1pk = :partition, gsi1sk = leaseUntil',
+      ConditionExpression: 'attribute_exists(pk) AND #status = :sending AND attribute_not_exists(gsi1pk)',
+      ExpressionAttributeNames: names('status'),
+      ExpressionAttributeValues: { ':partition': PENDING_PARTITION, ':sending': 'sending' },
+    });
+    return updated !== undefined;
   }
 
   private newItem(input: Notification, now: string): OutboxItem {
@@ -165,12 +188,14 @@ export class NotificationOutbox {
   /** Back to pending after a failed attempt, due again at `retryAt`. Only the claim holder may. */
   async retryLater(item: OutboxItem, reason: string, retryAt: string, now: string = nowIso()): Promise<boolean> {
     const updated = await this.update(item, {
-      UpdateExpression: 'SET #status = :pending, gsi1sk = :retryAt, lastError = :reason, updatedAt = :now REMOVE leaseUntil, claimId',
+      // gsi1pk too: an item queued outside the index (`indexed: false`) enters it to wait.
+      UpdateExpression: 'SET #status = :pending, gsi1pk = :partition, gsi1sk = :retryAt, lastError = :reason, updatedAt = :now REMOVE leaseUntil, claimId',
       ConditionExpression: 'attribute_exists(pk) AND #status = :sending AND claimId = :claim',
       ExpressionAttributeNames: names('status'),
       ExpressionAttributeValues: {
         ':pending': 'pending',
         ':sending': 'sending',
+        ':partition': PENDING_PARTITION,
         ':retryAt': retryAt,
         ':reason': scrub(reason),
         ':now': now,

@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import type { EventContract, EventPattern } from '../../events/define';
 import { repoPath } from './repo-paths';
 import { ruleFor } from './event-rules';
+import { MEMORY_MB } from './memory-policy';
 import { WorkflowFunction } from './workflow-function';
 import type { HumanTaskFunctions } from './human-task';
 import type { Notifications } from './notifications';
@@ -27,8 +28,8 @@ export type FlowName = 'listing-review' | 'order-routing' | 'stock-out' | 'refun
 export const FLOW_METADATA = 'shop:flow';
 
 /** A function of a flow's steps: it keeps the flow's records in the Records table. */
-export function stepFunction(scope: Construct, id: string, entry: string, description: string, resources: FlowResources): WorkflowFunction {
-  return new WorkflowFunction(scope, id, { entry: repoPath(entry), description, timeout: Duration.seconds(30) }).bindTable(
+export function stepFunction(scope: Construct, id: string, entry: string, description: string, resources: FlowResources, memorySize?: number): WorkflowFunction {
+  return new WorkflowFunction(scope, id, { entry: repoPath(entry), description, timeout: Duration.seconds(30), ...(memorySize ? { memorySize } : {}) }).bindTable(
     'RECORDS_TABLE',
     resources.tables.records,
   );
@@ -141,6 +142,7 @@ export class FlowTrigger extends Construct {
     this.intake = new WorkflowFunction(this, 'Intake', {
       entry: repoPath('functions/intake/handler.ts'),
       description: `Starts ${props.flow} from ${props.event.detailType}, once per ${props.businessKey}`,
+      memorySize: MEMORY_MB.waitingOnServices,
       environment: {
         FLOW: props.flow,
         BUSINESS_KEY: props.businessKey,

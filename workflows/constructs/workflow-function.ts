@@ -10,6 +10,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { REPO_ROOT } from './repo-paths';
+import { MEMORY_MB } from './memory-policy';
 import { indexesOf } from './table-indexes';
 
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
@@ -56,7 +57,7 @@ export class WorkflowFunction extends NodejsFunction {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     super(scope, id, {
-      memorySize: 512,
+      memorySize: MEMORY_MB.default,
       timeout: Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       logGroup,

@@ -19,6 +19,7 @@ export const handler = taskHandler(Input, async ({ orderId, memberId, lines, rou
     type: 'order-confirmation',
     recipient: { memberId },
     data: { items: lines.map(({ skuId, quantity }) => ({ skuId, quantity })), expectedShipBy: addMs(nowIso(), shipWithinHours * HOUR) },
-  });
+    // The order-routing machine retries this step on every error (workflows/order-routing.ts).
+  }, { retriedOnFailure: true });
   return { status };
 });

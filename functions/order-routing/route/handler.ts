@@ -37,8 +37,8 @@ type Order = z.infer<typeof Input>;
  */
 export const handler = taskHandler(Input, async (order) => {
   const orders = new OrderRecords();
-  const existing = (await orders.get(order.orderId))?.routing as ReturnType<typeof describe> | undefined;
-  if (existing) return existing;
+  const existing = (await orders.get(order.orderId))?.routing as Routing | undefined;
+  if (existing) return withAnnouncement(order, existing);
   const shipTo = await personalData(order);
   // Kept for the flows that come later (refunds, callbacks), without the personal data reference,
   // in the same write as the routing.
@@ -58,7 +58,7 @@ export const handler = taskHandler(Input, async (order) => {
     const routing = describe(order, decision);
     await orders.recordRouted(placed, routing, decision.outcome);
     logger.info('order routed', { orderId: order.orderId, outcome: decision.outcome, rule: decision.rule, locationId: decision.locationId });
-    return routing;
+    return withAnnouncement(order, routing);
   }
 });
 
@@ -77,11 +77,22 @@ async function decide(order: Order, shipTo: { lat: number; lng: number }, invent
   });
 }
 
-/** The flow's result and the event to announce: ids, places and reasons only, no personal data. */
-function describe(order: Order, decision: RoutingDecision) {
+/**
+ * What the order's record keeps of the routing: the flow's result, when it was decided and, for
+ * a stock-out, the lines no location could serve. The announcement is built from it and the
+ * order (`withAnnouncement`), so a retried step announces the very same event and the record
+ * stays under one write unit.
+ */
+interface Routing {
+  result: ReturnType<typeof resultOf>;
+  /** When the flow records its end (an Express machine's only record of its times). */
+  decidedAt: string;
+  unservedLines?: RoutingDecision['unservedLines'];
+}
+
+function resultOf(order: Order, decision: RoutingDecision) {
   const handling = highValueHandling(order.totalFen, orderRoutingPolicy);
-  const now = nowIso();
-  const result = {
+  return {
     outcome: decision.outcome,
     locationId: decision.locationId ?? null,
     rule: decision.rule,
@@ -94,20 +105,27 @@ function describe(order: Order, decision: RoutingDecision) {
     priorityQc: handling.priorityQc,
     ...(handling.note ? { note: handling.note } : {}),
   };
+}
+
+function describe(order: Order, decision: RoutingDecision): Routing {
+  return { result: resultOf(order, decision), decidedAt: nowIso(), ...(decision.outcome === 'stock-out' ? { unservedLines: decision.unservedLines } : {}) };
+}
+
+/** The flow's result and the event to announce: ids, places and reasons only, no personal data. */
+function withAnnouncement(order: Order, { result, decidedAt, unservedLines }: Routing) {
   // A refused order announces nothing: no stock was reserved or is missing.
-  // decidedAt: when the flow records its end (an Express machine's only record of its times).
-  if (decision.outcome === 'refused') return { result, decidedAt: now };
+  if (result.outcome === 'refused') return { result, decidedAt };
   const announcement =
-    decision.outcome === 'routed'
+    result.outcome === 'routed'
       ? OrderRouted.parse({
           orderId: order.orderId,
           memberId: order.memberId,
           totalFen: order.totalFen,
-          rule: decision.rule,
-          reason: decision.reason,
-          allocations: decision.allocations,
-          highValue: handling.highValue,
-          routedAt: now,
+          rule: result.rule,
+          reason: result.reason,
+          allocations: result.allocations,
+          highValue: result.highValue,
+          routedAt: decidedAt,
         })
       : StockOutDetected.parse({
           orderId: order.orderId,
@@ -115,10 +133,10 @@ function describe(order: Order, decision: RoutingDecision) {
           placedAt: order.placedAt,
           totalFen: order.totalFen,
           lines: order.lines,
-          unservedLines: decision.unservedLines,
-          detectedAt: now,
+          unservedLines: unservedLines ?? order.lines,
+          detectedAt: decidedAt,
         });
-  return { result, announcement, decidedAt: now };
+  return { result, announcement, decidedAt };
 }
 
 /** Reads the address (and phone) the intake kept out of the execution; keeps the phone for notifications. */

@@ -1,0 +1,26 @@
+/**
+ * Memory per function, in MB. Lambda bills duration × memory and gives CPU in proportion to
+ * memory (about one vCPU at 1,769 MB), so a function that mostly waits for other services pays
+ * for memory it does not use. The figures come from `npm run bench` (each function's median warm
+ * duration, `cost.<flow>.functions` in `bench/results.json`, orders placed one after another):
+ *
+ * | function | measured (median, warm) | what its time is | memory |
+ * |---|---|---|---|
+ * | a flow's Intake | ~25 ms | one contract check, a claim or a StartExecution: waiting for DynamoDB and Step Functions | 256 |
+ * | order routing's Route | ~35 ms | five reads, a transaction, one write: waiting for DynamoDB; the rules are microseconds | 256 |
+ * | order routing's Confirm | ~10 ms | one write, one read, the provider, one write | 256 |
+ * | every other function | (not on a hot path, or CPU-bound like the listing image check) | | 512 |
+ *
+ * Not lower than 256: a cold start loads the bundled SDK (`bundles` in the bench, up to about
+ * 1 MB of code) and a Node 22 process with it holds about 80–100 MB, so 128 MB would leave no
+ * headroom, and at 128 MB the CPU share (about 0.07 vCPU) stretches even a few milliseconds of
+ * JSON and signing work. The bench bills the durations measured on the local platform, where each
+ * handler has a whole core: at 256 MB AWS's durations of the CPU part are longer, which the
+ * measured times do not show (README, Performance).
+ */
+export const MEMORY_MB = {
+  /** Functions that mostly wait for DynamoDB, Step Functions or a provider (table above). */
+  waitingOnServices: 256,
+  /** Everything not measured as waiting: CDK's 128 MB default is too little for the bundled SDK. */
+  default: 512,
+} as const;
