@@ -176,6 +176,8 @@ export async function runBench(size: keyof typeof SIZES, progress: (line: string
     const burst = await recorded(recording, sizes.orders, async () => {
       throughput = await measureThroughput(platform, context, recording.trace, sizes.orders);
     });
+    // From here on, what is measured is cost, not speed: transactions are billed by AWS's rules (trace.ts).
+    recording.trace.sizeTransactions = true;
     progress(`cost: ${sizes.costOrders} orders`);
     const orders = await costRun(recording, ordersWorkload(sizes.costOrders));
     const cost: Partial<BenchResults['cost']> = { orders: { flow: 'order-routing', status: 'measured', ...costOfFlow(platform, 'order-routing', orders) } };

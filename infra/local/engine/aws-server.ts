@@ -5,7 +5,8 @@ import { parseFaultSettings, type FaultInjector } from './faults';
 import { readBody } from './http-util';
 import { isS3Request, serveS3 } from './s3/http';
 import type { LocalS3 } from './s3/service';
-import { TRACE_HEADER, contextFromHeader, traceContext, unitsFor, type PlatformTrace } from './trace';
+import { startAccounting } from './capacity-accounting';
+import { TRACE_HEADER, contextFromHeader, traceContext, type PlatformTrace } from './trace';
 
 /** A service answering `X-Amz-Target: <Prefix>.<Action>` with `Action(request)`. */
 export type ServiceApi = Record<string, unknown>;
@@ -154,8 +155,8 @@ async function tracedProxy(request: http.IncomingMessage, body: Buffer, response
   } catch {
     return proxy(request, body, response, endpoint);
   }
-  const asked = parsed.ReturnConsumedCapacity !== undefined && parsed.ReturnConsumedCapacity !== 'NONE';
-  const sent = asked ? body : Buffer.from(JSON.stringify({ ...parsed, ReturnConsumedCapacity: 'TOTAL' }));
+  const accounting = await startAccounting(action, parsed, { endpoint, sizeTransactions: trace.sizeTransactions });
+  const sent = Buffer.from(JSON.stringify(accounting.request));
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
@@ -173,18 +174,15 @@ async function tracedProxy(request: http.IncomingMessage, body: Buffer, response
   }
   const durationMs = performance.now() - startedAt;
   let answer = payload;
-  let consumed: unknown;
+  let units = { readUnits: 0, writeUnits: 0 };
   try {
-    const result = JSON.parse(payload.toString('utf8') || '{}');
-    consumed = result.ConsumedCapacity;
-    if (!asked && consumed !== undefined) {
-      delete result.ConsumedCapacity;
-      answer = Buffer.from(JSON.stringify(result));
-    }
+    const { answer: result, ...consumed } = await accounting.settle(upstream.status, JSON.parse(payload.toString('utf8') || '{}'));
+    units = consumed;
+    answer = Buffer.from(JSON.stringify(result));
   } catch {
     // Not JSON: passed on as it came.
   }
-  trace.dynamodb({ ...traceContext.getStore(), action, via: 'sdk', request: body.toString('utf8'), ...unitsFor(action, consumed), startedAt, durationMs, status: upstream.status });
+  trace.dynamodb({ ...traceContext.getStore(), action, via: 'sdk', request: body.toString('utf8'), ...units, startedAt, durationMs, status: upstream.status });
   const out: Record<string, string> = {};
   upstream.headers.forEach((value, name) => {
     if (!['content-length', 'connection', 'transfer-encoding', 'content-encoding', 'x-amz-crc32'].includes(name)) out[name] = value;

@@ -59,6 +59,11 @@ export interface PlatformTrace {
   /** A DynamoDB call started / ended (for the concurrency a benchmark replays with). */
   callStarted?(): void;
   callEnded?(): void;
+  /**
+   * Bill each TransactWriteItems by AWS's rules, reading its items before and after it (two more
+   * reads per transaction: for cost runs, not throughput runs; see `capacity-accounting.ts`).
+   */
+  sizeTransactions?: boolean;
 }
 
 /** Keeps everything in memory; `since(mark)` reads what happened after a mark. */
@@ -70,6 +75,7 @@ export class TraceRecorder implements PlatformTrace {
   /** DynamoDB calls in flight now, and the most seen at once since the last `resetPeak`. */
   inFlight = 0;
   peakInFlight = 0;
+  sizeTransactions = false;
 
   lambda(record: LambdaTrace): void {
     this.lambdas.push(record);
