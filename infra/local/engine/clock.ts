@@ -96,6 +96,14 @@ export class VirtualClock {
     this.probes.push(probe);
   }
 
+  /**
+   * Tracked work running now (Lambda invocations, Step Functions task integrations): how far
+   * behind the platform is, for a producer that paces itself (see the reliability suite).
+   */
+  get workInProgress(): number {
+    return this.busyCount;
+  }
+
   get busy(): boolean {
     return this.busyCount > 0 || this.probes.some((probe) => probe());
   }
