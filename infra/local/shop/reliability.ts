@@ -1,5 +1,6 @@
 import { mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { sizeFor } from './reliability/policy';
 import { formatRows } from './reliability/report';
@@ -23,9 +24,16 @@ const logFile = path.join(DEFAULT_STATE_DIR, `reliability-${new Date().toISOStri
 const logFd = openSync(logFile, 'a');
 
 console.log(`reliability checks, size ${size.name}`);
+// Long puts show a bar on stderr (only on a terminal); the table goes to stdout.
+const meter = (label: string, total: number) => {
+  const bar = new cliProgress.SingleBar({ format: `  {bar} {value}/{total} ${label}`, hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
+  bar.start(total, 0);
+  return { advance: (n: number) => bar.increment(n), stop: () => bar.stop() };
+};
 const report = await runReliability(size, {
   log: (text) => writeSync(logFd, text),
   progress: (check) => console.error(`… ${check}`),
+  meter,
 });
 console.log(formatRows(report.rows));
 console.log(`${report.rows.filter((r) => r.pass).length} of ${report.rows.length} checks hold; ${report.seconds} s`);

@@ -5,6 +5,12 @@ import { EVENT_BUS_NAME } from '../../../aws/stacks/bus-stack';
 import { seededRandom } from '../../engine/faults';
 import type { Platform } from '../../engine/platform';
 import { callOpsApi } from '../ops-call';
+import { POLL, PRODUCER } from './policy';
+
+/** Progress of a long step (the CLI shows it as a bar on stderr; tests show nothing). */
+export type Meter = (label: string, total: number) => { advance(n: number): void; stop(): void };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What the checks share: the platform, SDK clients, ops API calls (answers kept for the scan), and helpers. */
 export class ReliabilityContext {
@@ -20,6 +26,7 @@ export class ReliabilityContext {
     readonly stateDir: string,
     /** The platform's log and what functions printed, scanned at the end. */
     readonly logLines: string[],
+    readonly meter?: Meter,
     seed = 20261123,
   ) {
     // Injected throttling is retried by the SDK; a few more attempts than the default keep the checks' own reads steady.
@@ -41,48 +48,54 @@ export class ReliabilityContext {
   }
 
   /**
-   * PutEvents in entries of 10, a few calls at a time, in waves: after each wave the platform
-   * settles before the next goes out, as a producer's steady rate would let it. Thousands of
-   * deliveries at once would only measure how one 2-core process queues its SDK sockets.
+   * Puts entries on the bus as a paced producer would (`PRODUCER` in policy.ts): PutEvents calls
+   * of 10 entries, a few in flight, each held while the platform is behind. The answers come back
+   * in the order of `entries`; `label` names the progress shown (`meter`).
    */
-  async put(entries: Array<Omit<PutEventsRequestEntry, 'EventBusName'>>, wave = 200): Promise<PutEventsResultEntry[]> {
-    const results: PutEventsResultEntry[] = [];
-    for (let start = 0; start < entries.length; start += wave) {
-      results.push(...(await this.putWave(entries.slice(start, start + wave))));
-      if (start + wave < entries.length) await this.platform.clock.settle();
+  async put(entries: Array<Omit<PutEventsRequestEntry, 'EventBusName'>>, label = 'events put'): Promise<PutEventsResultEntry[]> {
+    const calls: Array<Array<Omit<PutEventsRequestEntry, 'EventBusName'>>> = [];
+    for (let i = 0; i < entries.length; i += PRODUCER.entriesPerCall) calls.push(entries.slice(i, i + PRODUCER.entriesPerCall));
+    const results: PutEventsResultEntry[][] = new Array(calls.length);
+    const progress = calls.length > 1 ? this.meter?.(label, entries.length) : undefined;
+    let next = 0;
+    try {
+      await Promise.all(
+        Array.from({ length: PRODUCER.callsInFlight }, async () => {
+          while (next < calls.length) {
+            const index = next++;
+            while (this.behind()) await sleep(PRODUCER.pollMs);
+            const answer = await this.events.send(new PutEventsCommand({ Entries: calls[index].map((e) => ({ ...e, EventBusName: EVENT_BUS_NAME })) }));
+            results[index] = answer.Entries ?? [];
+            progress?.advance(calls[index].length);
+          }
+        }),
+      );
+    } finally {
+      progress?.stop();
     }
-    return results;
+    return results.flat();
   }
 
-  private async putWave(entries: Array<Omit<PutEventsRequestEntry, 'EventBusName'>>, concurrency = 4): Promise<PutEventsResultEntry[]> {
-    const chunks: Array<Array<Omit<PutEventsRequestEntry, 'EventBusName'>>> = [];
-    for (let i = 0; i < entries.length; i += 10) chunks.push(entries.slice(i, i + 10));
-    const results: PutEventsResultEntry[][] = new Array(chunks.length);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < chunks.length) {
-          const index = next++;
-          const answer = await this.events.send(new PutEventsCommand({ Entries: chunks[index].map((e) => ({ ...e, EventBusName: EVENT_BUS_NAME })) }));
-          results[index] = answer.Entries ?? [];
-        }
-      }),
-    );
-    return results.flat();
+  /** More work under way than the platform finishes before its functions time out (`PRODUCER.maxWorkInProgress`). */
+  private behind(): boolean {
+    return this.platform.clock.workInProgress + this.platform.eventBridge.inFlight > PRODUCER.maxWorkInProgress;
   }
 
   event(source: string, detailType: string, detail: unknown): Omit<PutEventsRequestEntry, 'EventBusName'> {
     return { Source: source, DetailType: detailType, Detail: JSON.stringify(detail) };
   }
 
-  /** Polls (real time) until `done` holds; returns false at the deadline. */
+  /**
+   * Polls until `done` holds; returns false at the deadline (real time). `done` (usually a scan) is
+   * asked only once the platform has gone quiet, or every `POLL.busyCheckMs` while it is busy.
+   */
   async until(done: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      await this.platform.clock.settle();
+      await this.platform.clock.settle(Math.max(0, Math.min(POLL.busyCheckMs, deadline - Date.now())));
       if (await done()) return true;
       if (Date.now() > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(POLL.quietMs);
     }
   }
 

@@ -5,6 +5,7 @@ import type { LocalPaymentProvider } from '../../../../shared/payments/local-pro
 import type { ReliabilityContext } from './context';
 import { FAULT_DAY, type ReliabilitySize } from './policy';
 import type { CheckRow } from './report';
+import { deliveryPlan } from './delivery-plan';
 
 /**
  * The checks that drive flows on the platform through its public endpoints (PutEvents, the ops
@@ -49,39 +50,87 @@ const archived = (ctx: ReliabilityContext, detailType: string) =>
 
 const countBy = <T>(items: T[], key: (item: T) => string) => items.reduce((map, item) => map.set(key(item), (map.get(key(item)) ?? 0) + 1), new Map<string, number>());
 
-/** 1. Duplicates and shuffled delivery: exactly one flow per key, no effect twice. */
+/** Each entry `counts[i]` times, all shuffled together: a key's copies are spread over the whole stream, not side by side. */
+const deliveries = <T>(ctx: ReliabilityContext, events: T[], counts: number[]) => ctx.shuffle(events.flatMap((event, i) => Array.from({ length: counts[i] }, () => event)));
+
+/**
+ * 1. Duplicates and shuffled delivery: orders with their events (OrderPlaced; OrderDelivered and a
+ * refund request for some), each event delivered 1–5 times and shuffled → exactly one flow per
+ * key, no reservation, confirmation, purchase, coupon, refund or refund notice twice. The three
+ * kinds go out one after the other (a refund is asked for once the order is delivered), each
+ * kind's deliveries shuffled among themselves.
+ */
 export async function duplicates(ctx: ReliabilityContext, size: ReliabilitySize): Promise<Omit<CheckRow, 'check'>> {
   const keys = size.duplicateKeys;
+  // Five orders per member; a member's refunds stay under the auto-approval's 3 in 90 days (two each at most).
+  const membersCount = Math.ceil(keys / 5);
+  const plan = deliveryPlan(keys, size.duplicateEvents, Math.min(keys, 2 * membersCount), ctx.random);
+  const orderIds = Array.from({ length: keys }, (_, i) => `RL-D-${i}`);
+  const memberOf = (i: number) => `M-RL-D-${i % membersCount}`;
+  const refundKeys = plan.refunds.length;
+  const refundId = (i: number) => `RL-DR-${i}`;
   await addStock(ctx, LJ.skuId, keys + 10);
   const before = await stockOf(ctx, LJ.skuId);
-  const membersCount = Math.ceil(keys / 5);
-  const entries = [];
-  for (let i = 0; i < keys; i++) {
-    const event = order(ctx, `RL-D-${i}`, `M-RL-D-${i % membersCount}`, LJ);
-    const deliveries = 1 + Math.floor(ctx.random() * 5);
-    for (let d = 0; d < deliveries; d++) entries.push(event);
-  }
-  const results = await ctx.put(ctx.shuffle(entries));
-  const refused = results.filter((r) => r.ErrorCode).length;
-  const finished = await ctx.until(async () => (await ctx.executions('order-routing', 'RL-D-')).filter((e) => e.status !== 'RUNNING').length >= keys, 60_000 + keys * 100);
+
+  const placed = await ctx.put(deliveries(ctx, orderIds.map((id, i) => order(ctx, id, memberOf(i), LJ)), plan.placed), 'OrderPlaced, 1–5 times each');
+  const routed = await ctx.until(async () => (await ctx.executions('order-routing', 'RL-D-')).filter((e) => e.status !== 'RUNNING').length >= keys, 60_000 + keys * 200);
+  const delivered = await ctx.put(
+    deliveries(ctx, orderIds.slice(0, refundKeys).map((orderId) => ctx.event('shop.orders', 'OrderDelivered', { orderId, deliveredAt: ctx.now() })), plan.delivered),
+    'OrderDelivered, 1–5 times each',
+  );
+  await ctx.until(async () => !ctx.platform.clock.busy, 60_000);
+  const requested = await ctx.put(
+    deliveries(
+      ctx,
+      orderIds.slice(0, refundKeys).map((orderId, i) =>
+        ctx.event('shop.aftersales', 'RefundRequested', { refundId: refundId(i), orderId, memberId: memberOf(i), kind: 'refund-only', reason: 'quality', lines: [{ skuId: LJ.skuId, quantity: 1, amountFen: LJ.priceFen }], requestedAt: ctx.now() }),
+      ),
+      plan.refunds,
+    ),
+    'RefundRequested, 1–5 times each',
+  );
+  const decided = await ctx.until(async () => (await ctx.executions('refund', 'RL-DR-')).filter((e) => e.status !== 'RUNNING').length >= refundKeys, 60_000 + refundKeys * 200);
+  const sent = placed.length + delivered.length + requested.length;
+  const refused = [...placed, ...delivered, ...requested].filter((r) => r.ErrorCode).length;
+
   const executions = await ctx.executions('order-routing', 'RL-D-');
   const succeeded = executions.filter((e) => e.status === 'SUCCEEDED').length;
+  const refunds = await ctx.executions('refund', 'RL-DR-');
+  const refundsSucceeded = refunds.filter((e) => e.status === 'SUCCEEDED').length;
   const after = await stockOf(ctx, LJ.skuId);
   const reservedUnits = after.reserved - before.reserved;
-  const outbox = (await ctx.scan('RecordsTable', 'pk', 'OUTBOX#RL-D-')).filter((i) => String(i.sk).startsWith('order-confirmation'));
-  const doubleNotifications = [...countBy(outbox, (i) => i.pk).values()].filter((n) => n > 1).length + (keys - countBy(outbox, (i) => i.pk).size);
-  const purchases = (await ctx.scan('RecordsTable', 'pk', 'MEMBER#M-RL-D-')).filter((i) => String(i.sk).startsWith('PURCHASE#')).length;
+  // Each notice once per key: an order's confirmation, a refund's notice.
+  const onceEach = async (prefix: string, type: string, expected: number) => {
+    const items = (await ctx.scan('RecordsTable', 'pk', prefix)).filter((i) => String(i.sk).startsWith(type));
+    const perKey = countBy(items, (i) => String(i.pk));
+    return [...perKey.values()].filter((n) => n > 1).length + (expected - perKey.size);
+  };
+  const doubleConfirmations = await onceEach('OUTBOX#RL-D-', 'order-confirmation', keys);
+  const doubleRefundNotices = await onceEach('OUTBOX#RL-DR-', 'refund-issued', refundKeys);
+  const memberItems = await ctx.scan('RecordsTable', 'pk', 'MEMBER#M-RL-D-');
+  const purchases = memberItems.filter((i) => String(i.sk).startsWith('PURCHASE#')).length;
   const tierChanges = archived(ctx, 'MemberTierChanged').filter((e) => String(e.detail.memberId).startsWith('M-RL-D-'));
   // MemberTierChanged is announced at least once (before the profile is saved), so concurrent
   // purchases of one member may announce a rise more than once; the coupon it gives is once.
   const rises = countBy(tierChanges, (e) => `${e.detail.memberId}>${e.detail.to}`).size;
-  const coupons = (await ctx.scan('RecordsTable', 'pk', 'MEMBER#M-RL-D-')).filter((i) => String(i.sk).startsWith('COUPON#'));
-  const doubleCoupons = coupons.length - rises;
-  const ok = finished && refused === 0 && executions.length === keys && succeeded === keys && reservedUnits === keys && doubleNotifications === 0 && purchases === keys && rises > 0 && doubleCoupons === 0;
+  const coupons = memberItems.filter((i) => String(i.sk).startsWith('COUPON#'));
+  const tierCoupons = coupons.filter((c) => c.kind === 'tier').length;
+  const qualityCoupons = coupons.filter((c) => c.kind === 'quality').length;
+  // Money is what the payment provider made, whatever keys the handlers' calls reached it under.
+  const made = localProvider().refunds().filter((r) => String(r.orderId).startsWith('RL-D-'));
+  const refundedTwice = [...countBy(made, (r) => String(r.orderId)).values()].filter((n) => n > 1).length;
+  const ok =
+    routed && decided && refused === 0 && sent === size.duplicateEvents &&
+    executions.length === keys && succeeded === keys && reservedUnits === keys && doubleConfirmations === 0 && purchases === keys &&
+    rises > 0 && tierCoupons === rises && coupons.length === tierCoupons + qualityCoupons &&
+    refunds.length === refundKeys && refundsSucceeded === refundKeys && made.length === refundKeys && refundedTwice === 0 && qualityCoupons === refundKeys && doubleRefundNotices === 0;
   return {
     figure:
-      `${entries.length} events over ${keys} keys (1–5 deliveries each, shuffled) → ${executions.length} flows, ${succeeded} succeeded; ` +
-      `units reserved ${reservedUnits} for ${keys} orders; ${doubleNotifications} double or missing confirmations; ${purchases} purchases counted; ${coupons.length} tier coupons for ${rises} tier rises (${tierChanges.length} MemberTierChanged events, at least once)`,
+      `${sent} events over ${keys} keys (${keys} OrderPlaced, ${refundKeys} OrderDelivered and ${refundKeys} RefundRequested, 1–5 deliveries each, shuffled) → ` +
+      `${executions.length} order flows, ${succeeded} succeeded; units reserved ${reservedUnits} for ${keys} orders; ${doubleConfirmations} double or missing confirmations; ${purchases} purchases counted; ` +
+      `${tierCoupons} tier coupons for ${rises} tier rises (${tierChanges.length} MemberTierChanged events, at least once); ` +
+      `${refunds.length} refund flows, ${refundsSucceeded} succeeded; ${made.length} refunds made by the provider, ${refundedTwice} orders refunded twice; ${qualityCoupons} quality coupons; ${doubleRefundNotices} double or missing refund notices` +
+      (refused ? `; ${refused} refused by PutEvents` : ''),
     pass: ok,
   };
 }
@@ -286,6 +335,8 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
   const provider = localProvider();
   const made = provider.refunds().filter((r) => String(r.orderId).startsWith('RL-F-'));
   const payTwice = [...countBy(made, (r) => String(r.orderId)).values()].filter((n) => n > 1).length;
+  // An order refunded twice is named with the keys it was refunded under, so the run can be followed in its log.
+  const twice = [...countBy(made, (r) => String(r.orderId))].filter(([, n]) => n > 1).map(([orderId]) => `${orderId}: ${made.filter((r) => r.orderId === orderId).map((r) => r.idempotencyKey).join(', ')}`);
   const providerCalls = made.reduce((n, r) => n + r.calls, 0);
   const refundOrders = new Set(refunded.map((o) => o.orderId));
   const forRequests = made.filter((r) => refundOrders.has(String(r.orderId))).length;
@@ -309,7 +360,7 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
     },
     {
       check: 'faults day: refunds paid at most once',
-      figure: `${made.length} refunds made by the provider (${forRequests} for ${refunds.length} refund requests, ${made.length - forRequests} for cancelled stock-out lines; ${providerCalls} calls reached it); ${ledger} paid in the ledger, ${paid.length} RefundPaid events (at least once); ${payTwice} orders refunded twice`,
+      figure: `${made.length} refunds made by the provider (${forRequests} for ${refunds.length} refund requests, ${made.length - forRequests} for cancelled stock-out lines; ${providerCalls} calls reached it); ${ledger} paid in the ledger, ${paid.length} RefundPaid events (at least once); ${payTwice} orders refunded twice${twice.length ? ` (${twice.slice(0, 3).join('; ')})` : ''}`,
       pass: payTwice === 0 && forRequests === ledger && ledger <= refunds.length && new Set(paid.map((e) => e.detail.refundId)).size === ledger,
     },
     {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startPlatform } from '../../engine/platform';
 import { LOCAL_SHOP_APP } from '../shop-binding';
-import { ReliabilityContext } from './context';
+import { ReliabilityContext, type Meter } from './context';
 import { concurrentCompletions, duplicates, faultDay, malformed, personalDataScan } from './flow-checks';
 import type { ReliabilitySize } from './policy';
 import { runCheck, type CheckRow } from './report';
@@ -25,7 +25,10 @@ export interface ReliabilityReport {
  * one line per check. The platform's log and what its functions print go to `log` (and are
  * scanned for personal data), never to the console.
  */
-export async function runReliability(size: ReliabilitySize, options: { log?: (text: string) => void; progress?: (check: string) => void } = {}): Promise<ReliabilityReport> {
+export async function runReliability(
+  size: ReliabilitySize,
+  options: { log?: (text: string) => void; progress?: (check: string) => void; meter?: Meter } = {},
+): Promise<ReliabilityReport> {
   const started = performance.now();
   const lines: string[] = [];
   const keep = (text: string) => {
@@ -36,7 +39,7 @@ export async function runReliability(size: ReliabilitySize, options: { log?: (te
   const platform = await startPlatform({ app: LOCAL_SHOP_APP, awsPort: 0, apiPort: 0, stateDir, clockStart: RELIABILITY_DAY_START, log: (line) => keep(`${line}\n`), functionOutput: keep });
   const rows: CheckRow[] = [];
   try {
-    const ctx = new ReliabilityContext(platform, stateDir, lines);
+    const ctx = new ReliabilityContext(platform, stateDir, lines, options.meter);
     const step = async (check: string, run: () => Promise<Omit<CheckRow, 'check'>>) => {
       options.progress?.(check);
       rows.push(await runCheck(check, run));
