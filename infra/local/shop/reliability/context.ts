@@ -20,6 +20,8 @@ export class ReliabilityContext {
   /** Every ops API answer of the run, scanned for personal data and tokens at the end. */
   readonly apiAnswers: string[] = [];
   readonly random: () => number;
+  /** Milliseconds the producer's calls have waited for the platform to catch up (summed over calls in flight). */
+  held = 0;
 
   constructor(
     readonly platform: Platform,
@@ -63,7 +65,9 @@ export class ReliabilityContext {
         Array.from({ length: PRODUCER.callsInFlight }, async () => {
           while (next < calls.length) {
             const index = next++;
+            const heldFrom = performance.now();
             while (this.behind()) await sleep(PRODUCER.pollMs);
+            this.held += performance.now() - heldFrom;
             const answer = await this.events.send(new PutEventsCommand({ Entries: calls[index].map((e) => ({ ...e, EventBusName: EVENT_BUS_NAME })) }));
             results[index] = answer.Entries ?? [];
             progress?.advance(calls[index].length);

@@ -3,7 +3,7 @@ import { EVENT_BUS_NAME } from '../../../aws/stacks/bus-stack';
 import { paymentProvider } from '../../../../shared/payments/configured-provider';
 import type { LocalPaymentProvider } from '../../../../shared/payments/local-provider';
 import type { ReliabilityContext } from './context';
-import { FAULT_DAY, type ReliabilitySize } from './policy';
+import { FAULT_DAY, PRODUCER, type ReliabilitySize } from './policy';
 import type { CheckRow } from './report';
 import { deliveryPlan } from './delivery-plan';
 
@@ -71,6 +71,8 @@ export async function duplicates(ctx: ReliabilityContext, size: ReliabilitySize)
   const refundId = (i: number) => `RL-DR-${i}`;
   await addStock(ctx, LJ.skuId, keys + 10);
   const before = await stockOf(ctx, LJ.skuId);
+  const started = performance.now();
+  const heldBefore = ctx.held;
 
   const placed = await ctx.put(deliveries(ctx, orderIds.map((id, i) => order(ctx, id, memberOf(i), LJ)), plan.placed), 'OrderPlaced, 1–5 times each');
   const routed = await ctx.until(async () => (await ctx.executions('order-routing', 'RL-D-')).filter((e) => e.status !== 'RUNNING').length >= keys, 60_000 + keys * 200);
@@ -91,6 +93,8 @@ export async function duplicates(ctx: ReliabilityContext, size: ReliabilitySize)
   );
   const decided = await ctx.until(async () => (await ctx.executions('refund', 'RL-DR-')).filter((e) => e.status !== 'RUNNING').length >= refundKeys, 60_000 + refundKeys * 200);
   const sent = placed.length + delivered.length + requested.length;
+  const seconds = (performance.now() - started) / 1000;
+  const heldSeconds = (ctx.held - heldBefore) / 1000 / PRODUCER.callsInFlight;
   const refused = [...placed, ...delivered, ...requested].filter((r) => r.ErrorCode).length;
 
   const executions = await ctx.executions('order-routing', 'RL-D-');
@@ -126,7 +130,8 @@ export async function duplicates(ctx: ReliabilityContext, size: ReliabilitySize)
     refunds.length === refundKeys && refundsSucceeded === refundKeys && made.length === refundKeys && refundedTwice === 0 && qualityCoupons === refundKeys && doubleRefundNotices === 0;
   return {
     figure:
-      `${sent} events over ${keys} keys (${keys} OrderPlaced, ${refundKeys} OrderDelivered and ${refundKeys} RefundRequested, 1–5 deliveries each, shuffled) → ` +
+      `${sent} events over ${keys} keys (${keys} OrderPlaced, ${refundKeys} OrderDelivered and ${refundKeys} RefundRequested, 1–5 deliveries each, shuffled; ` +
+      `settled in ${seconds.toFixed(0)} s, ${(sent / seconds).toFixed(0)} a second, the producer held back ${heldSeconds.toFixed(0)} s) → ` +
       `${executions.length} order flows, ${succeeded} succeeded; units reserved ${reservedUnits} for ${keys} orders; ${doubleConfirmations} double or missing confirmations; ${purchases} purchases counted; ` +
       `${tierCoupons} tier coupons for ${rises} tier rises (${tierChanges.length} MemberTierChanged events, at least once); ` +
       `${refunds.length} refund flows, ${refundsSucceeded} succeeded; ${made.length} refunds made by the provider, ${refundedTwice} orders refunded twice; ${qualityCoupons} quality coupons; ${doubleRefundNotices} double or missing refund notices` +
