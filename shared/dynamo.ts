@@ -115,6 +115,12 @@ export class DynamoTable {
     return items;
   }
 
+  /** One page of at most `limit` items from where the previous page ended (`after`, its `next`). */
+  async queryPage<T>(query: QueryExpression, limit: number, after?: Record<string, unknown>): Promise<{ items: T[]; next?: Record<string, unknown> }> {
+    const page = await this.client.send(new QueryCommand({ ...query, TableName: this.name, Limit: limit, ExclusiveStartKey: after }));
+    return { items: (page.Items ?? []) as T[], ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}) };
+  }
+
   /** The first `limit` items a query matches, reading on while a page came back short (1 MB). */
   async queryFirst<T>(query: QueryExpression, limit: number): Promise<T[]> {
     const items: T[] = [];

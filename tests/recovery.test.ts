@@ -1,6 +1,6 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addresses, orderPlaced } from '../events/samples';
 import { EVENT_BUS_NAME } from '../infra/aws/stacks/bus-stack';
@@ -129,6 +129,57 @@ describe('redrive', () => {
     const out = await opsCli(clients.stateDir, 'flows', 'redrive', 'complaint', '--status', 'FAILED', '--as', 'olivia:ops-lead');
     expect(out).toMatch(/complaint FAILED: 2 matched, 2 redriven, 0 not redrivable, 0 failed/);
     for (const id of ['CMP-RD-2', 'CMP-RD-3']) await eventually(() => opsApi(platform, 'GET', `/flows/complaint/${id}`, olivia), (r) => r.body?.status === 'SUCCEEDED', `${id} to close`);
+  });
+});
+
+describe('EXPRESS order routing', () => {
+  const stock = async () => {
+    const { Item } = await clients.dynamo.send(new GetItemCommand({ TableName: tableName(platform, 'RecordsTable'), Key: { pk: { S: 'SKU#SKU-DH-1' }, sk: { S: 'LOC#ST-SH-01' } }, ConsistentRead: true }));
+    return { reserved: Number(Item?.reserved?.N), available: Number(Item?.available?.N) };
+  };
+
+  it('a failed order routing is listed FAILED with its step and error; its redrive is refused with the way back; its event sent back routes it once', async () => {
+    const before = await stock();
+    // Every Lambda runs past its timeout: the intake still starts the flow (its retries find the claim), Route and reserve fails.
+    await faults({ lambdaTimeoutRate: 1, seed: 7 });
+    await put(['shop.orders', 'OrderPlaced', { ...orderPlaced, orderId: 'RC-ORD-F1', memberId: 'M-RC-1', placedAt: now(), shipTo: { ...addresses.shanghai }, lines: [{ skuId: 'SKU-DH-1', quantity: 2, unitPriceFen: 88_800 }], totalFen: 177_600 }]);
+    const { body: shown } = await eventually(() => opsApi(platform, 'GET', '/flows/order-routing/RC-ORD-F1', olivia), (r) => r.body?.status === 'FAILED', 'the order routing to fail');
+    expect(shown.error).toBe('Sandbox.Timedout');
+    await faults();
+
+    const listed = await opsApi(platform, 'GET', '/flows?flow=order-routing&status=FAILED', olivia);
+    expect(listed.status).toBe(200);
+    expect(listed.body.skipped).toBeUndefined();
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ flow: 'order-routing', businessKey: 'RC-ORD-F1', status: 'FAILED', step: 'Route and reserve', error: 'Sandbox.Timedout', redrivable: false, redriveCount: 0, notRedrivableReason: expect.stringContaining('EXPRESS') }),
+    ]);
+    expect((await opsApi(platform, 'GET', `/flows?flow=order-routing&status=FAILED&since=${encodeURIComponent(new Date(platform.clock.now() + 60_000).toISOString())}`, olivia)).body.items).toEqual([]);
+    const everyFlow: string[] = [];
+    for (let token: string | undefined, pages = 0; pages === 0 || (token && pages < 20); pages++) {
+      const page = await opsApi(platform, 'GET', `/flows?status=FAILED${token ? `&nextToken=${token}` : ''}`, olivia);
+      everyFlow.push(...page.body.items.map((i: { flow: string; businessKey: string }) => `${i.flow}/${i.businessKey}`));
+      token = page.body.nextToken;
+    }
+    expect(everyFlow).toContain('order-routing/RC-ORD-F1');
+    const running = await opsApi(platform, 'GET', '/flows?flow=order-routing&status=RUNNING', olivia);
+    expect(running.body).toMatchObject({ items: [], skipped: [{ flow: 'order-routing', reason: expect.stringContaining('only its FAILED instances are listed') }] });
+    const cli = await opsCli(clients.stateDir, 'flows', 'list', '--status', 'FAILED', '--flow', 'order-routing', '--as', 'olivia:ops-lead');
+    expect(cli).toMatch(/RC-ORD-F1\s+FAILED\s+Route and reserve\s+Sandbox\.Timedout/);
+
+    const refused = await opsApi(platform, 'POST', '/flows/order-routing/RC-ORD-F1/redrive', olivia);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ field: 'flow', message: expect.stringMatching(/EXPRESS state machine, which Step Functions cannot redrive.*started again by its event/) }]);
+    expect(await auditOfToday()).toEqual(expect.arrayContaining([{ actor: 'olivia', action: 'flow.redrive', target: 'order-routing/RC-ORD-F1', outcome: 'refused' }]));
+
+    // The way back: the OrderPlaced its intake timed out on waits in the dead-letter queue; redriven, it routes the order.
+    const redriven = await opsApi(platform, 'POST', '/quarantine/dead-letters/redrive', olivia);
+    expect(redriven.body.redriven).toBeGreaterThan(0);
+    await platform.clock.settle();
+    const { body } = await eventually(() => opsApi(platform, 'GET', '/flows/order-routing/RC-ORD-F1', olivia), (r) => r.body?.status === 'SUCCEEDED', 'the order to be routed');
+    expect(body.result).toMatchObject({ outcome: 'routed' });
+    expect((await opsApi(platform, 'GET', '/flows?flow=order-routing&status=FAILED', olivia)).body.items).toEqual([]);
+    // Route ran twice (its timed-out run reserved already); the two units are reserved once.
+    expect(await stock()).toEqual({ reserved: before.reserved + 2, available: before.available - 2 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Choice, Condition, Errors, Fail, JsonPath, StateMachineType, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, Errors, Fail, JsonPath, Pass, Result, StateMachineType, TaskInput, type TaskStateBase } from 'aws-cdk-lib/aws-stepfunctions';
 import { DynamoAttributeValue, DynamoUpdateItem, EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { OrderDelivered } from '../events/order-delivered';
@@ -14,7 +14,7 @@ import { WorkflowFunction } from './constructs/workflow-function';
 import { ruleFor } from './constructs/event-rules';
 import { FlowStateMachine, FlowTrigger, stepFunction, type FlowResources } from './constructs/flow';
 import { stockOutMachineArn } from './stock-out';
-import { flowInstanceKey } from '../shared/records/flow-instances';
+import { failedInstancesPartition, flowInstanceKey } from '../shared/records/flow-instances';
 import { ROUTING_RESULT } from '../shared/records/orders';
 
 export const ORDER_ROUTING_FLOW = 'order-routing';
@@ -31,7 +31,9 @@ export const ORDER_ROUTING_FLOW = 'order-routing';
  * claims each order's instance before starting it (a duplicate OrderPlaced starts nothing), every
  * step is idempotent already (the reservation, the outbox, the announcement's consumers), and the
  * flow records its end on the instance's record, which `GET /flows/order-routing/{orderId}` serves.
- * An Express execution cannot be redriven (AWS refuses it): a failed order is recorded as FAILED.
+ * An Express execution cannot be redriven (AWS refuses it): a failed order is recorded as FAILED
+ * with its step and error, listed by `GET /flows?flow=order-routing&status=FAILED`, and started
+ * again by its event (the intake's claim takes a FAILED instance again).
  */
 export class OrderRoutingFlow extends Construct {
   readonly stateMachine: FlowStateMachine;
@@ -50,19 +52,36 @@ export class OrderRoutingFlow extends Construct {
       pk: DynamoAttributeValue.fromString(JsonPath.format(`${instance.pk}{}`, JsonPath.stringAt('$.orderId'))),
       sk: DynamoAttributeValue.fromString(instance.sk),
     };
+    // A failure is recorded on the instance (status, the step, the error and its cause, and the
+    // index of failed instances that GET /flows lists), then the execution fails: Express keeps
+    // no history to find it by. Each step's Catch goes through a Pass naming the step.
     const failed = new Fail(this, 'Failed', { error: 'OrderRoutingFailed', cause: 'a step failed after its retries (see the instance record)' });
     const recordFailure = new DynamoUpdateItem(this, 'Record the failure', {
       table: resources.tables.records,
       key: instanceKey,
-      updateExpression: 'SET #status = :failed, #error = :error',
+      updateExpression: 'SET #status = :failed, #error = :error, failure = :failure, failedStep = :step, gsi1pk = :index, gsi1sk = startedAt',
       expressionAttributeNames: { '#status': 'status', '#error': 'error' },
-      expressionAttributeValues: { ':failed': DynamoAttributeValue.fromString('FAILED'), ':error': DynamoAttributeValue.fromString(JsonPath.stringAt('$.failure.Error')) },
+      expressionAttributeValues: {
+        ':failed': DynamoAttributeValue.fromString('FAILED'),
+        ':error': DynamoAttributeValue.fromString(JsonPath.stringAt('$.failure.Error')),
+        ':failure': DynamoAttributeValue.fromString(JsonPath.jsonToString(JsonPath.objectAt('$.failure'))),
+        ':step': DynamoAttributeValue.fromString(JsonPath.stringAt('$.failedAt.step')),
+        ':index': DynamoAttributeValue.fromString(failedInstancesPartition(ORDER_ROUTING_FLOW)),
+      },
       resultPath: JsonPath.DISCARD,
-    }).next(failed);
-    const catchFailure = { errors: [Errors.ALL], resultPath: '$.failure' };
+    })
+      .addRetry({ errors: [Errors.ALL], maxAttempts: 3 })
+      .next(failed);
+    const catchFailureOf = <T extends TaskStateBase>(step: T): T => {
+      step.addCatch(new Pass(this, `${step.stateId} failed`, { result: Result.fromObject({ step: step.stateId }), resultPath: '$.failedAt' }).next(recordFailure), {
+        errors: [Errors.ALL],
+        resultPath: '$.failure',
+      });
+      return step;
+    };
     /** The end, on the instance's record: what Express keeps nowhere else. The execution's output is the routing result. */
     const recordEnd = (stateId: string) =>
-      new DynamoUpdateItem(this, stateId, {
+      catchFailureOf(new DynamoUpdateItem(this, stateId, {
         table: resources.tables.records,
         key: instanceKey,
         updateExpression: 'SET #status = :succeeded, stoppedAt = :at, resultFrom = :resultFrom, steps = :steps',
@@ -91,29 +110,31 @@ export class OrderRoutingFlow extends Construct {
         },
         resultPath: JsonPath.DISCARD,
         outputPath: '$.routing.result',
-      }).addCatch(recordFailure, catchFailure);
+      }));
 
-    const routeOrder = new LambdaInvoke(this, 'Route and reserve', {
-      lambdaFunction: route,
-      payloadResponseOnly: true,
-      resultPath: '$.routing',
-    })
-      .addRetry({ errors: ['TransientError', 'InsufficientStockError'], maxAttempts: 3, interval: Duration.seconds(1) })
-      .addCatch(recordFailure, catchFailure);
+    const routeOrder = catchFailureOf(
+      new LambdaInvoke(this, 'Route and reserve', {
+        lambdaFunction: route,
+        payloadResponseOnly: true,
+        resultPath: '$.routing',
+      }).addRetry({ errors: ['TransientError', 'InsufficientStockError'], maxAttempts: 3, interval: Duration.seconds(1) }),
+    );
     const announce = (stateId: string, detailType: string) =>
-      new EventBridgePutEvents(this, stateId, {
-        entries: [{ eventBus: resources.bus, source: OrderRouted.source, detailType, detail: TaskInput.fromJsonPathAt('$.routing.announcement') }],
-        resultPath: JsonPath.DISCARD,
-      }).addCatch(recordFailure, catchFailure);
+      catchFailureOf(
+        new EventBridgePutEvents(this, stateId, {
+          entries: [{ eventBus: resources.bus, source: OrderRouted.source, detailType, detail: TaskInput.fromJsonPathAt('$.routing.announcement') }],
+          resultPath: JsonPath.DISCARD,
+        }),
+      );
 
-    const routed = new LambdaInvoke(this, 'Confirm to the customer', {
-      lambdaFunction: confirm,
-      payloadResponseOnly: true,
-      payload: TaskInput.fromObject({ 'orderId.$': '$.orderId', 'memberId.$': '$.memberId', 'routing.$': '$.routing.result', 'lines.$': '$.lines' }),
-      resultPath: JsonPath.DISCARD,
-    })
-      .addRetry({ errors: [Errors.ALL], maxAttempts: 3 })
-      .addCatch(recordFailure, catchFailure)
+    const routed = catchFailureOf(
+      new LambdaInvoke(this, 'Confirm to the customer', {
+        lambdaFunction: confirm,
+        payloadResponseOnly: true,
+        payload: TaskInput.fromObject({ 'orderId.$': '$.orderId', 'memberId.$': '$.memberId', 'routing.$': '$.routing.result', 'lines.$': '$.lines' }),
+        resultPath: JsonPath.DISCARD,
+      }).addRetry({ errors: [Errors.ALL], maxAttempts: 3 }),
+    )
       .next(announce('Announce OrderRouted', OrderRouted.detailType))
       .next(recordEnd('Routed'));
     const stockOut = announce('Announce StockOutDetected', StockOutDetected.detailType).next(recordEnd('Stock-out'));

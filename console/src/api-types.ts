@@ -163,7 +163,7 @@ export interface paths {
         };
         /**
          * Flow instances by status, with the step they are in or stopped at, and the error
-         * @description Any ops role. `since` matches a stopped instance by its stop and a running one by its start. Paged: a page may hold fewer than `limit` items while `nextToken` still leads on. EXPRESS flows keep no execution list: they are named under `skipped`, with why.
+         * @description Any ops role. `since` matches a stopped instance by its stop and a running one by its start. Paged: a page may hold fewer than `limit` items while `nextToken` still leads on. EXPRESS flows keep no execution list: their FAILED instances are listed from the records the flow writes (by their start: an Express execution runs at most 5 minutes), never redrivable, with the way to recover them; for other statuses the flow is named under `skipped`, with why.
          */
         get: operations["listFlows"];
         put?: never;
@@ -190,7 +190,7 @@ export interface paths {
         put?: never;
         /**
          * Resume a FAILED, TIMED_OUT or ABORTED instance from the step it did not finish (Step Functions RedriveExecution)
-         * @description Role ops-lead; audited. Steps that succeeded are not run again. 409 with the reason when the instance may not be redriven (running, succeeded, stopped more than 14 days ago); 400 for an EXPRESS flow, which Step Functions cannot redrive.
+         * @description Role ops-lead; audited. Steps that succeeded are not run again. 409 with the reason when the instance may not be redriven (running, succeeded, stopped more than 14 days ago); 400 for an EXPRESS flow, which Step Functions cannot redrive: the message says how such an instance is started again (its event sent back: the intake takes a FAILED instance again).
          */
         post: operations["redriveFlow"];
         delete?: never;
@@ -629,7 +629,7 @@ export interface components {
         ListFlowsResponse: {
             items: components["schemas"]["FlowInstance"][];
             nextToken?: string;
-            /** @description flows that cannot be listed (EXPRESS state machines) */
+            /** @description flows whose instances in that status cannot be listed (EXPRESS state machines: only their FAILED ones are) */
             skipped?: {
                 flow: string;
                 reason: string;

@@ -346,7 +346,9 @@ function recoveryPaths(): Record<string, JsonSchema> {
         summary: 'Flow instances by status, with the step they are in or stopped at, and the error',
         description:
           'Any ops role. `since` matches a stopped instance by its stop and a running one by its start. Paged: a page may hold fewer than `limit` ' +
-          'items while `nextToken` still leads on. EXPRESS flows keep no execution list: they are named under `skipped`, with why.',
+          'items while `nextToken` still leads on. EXPRESS flows keep no execution list: their FAILED instances are listed from the records the ' +
+          'flow writes (by their start: an Express execution runs at most 5 minutes), never redrivable, with the way to recover them; for other ' +
+          'statuses the flow is named under `skipped`, with why.',
         parameters: queryParameters(ListFlowsQuery, {
           flow: 'only this flow (all flows when absent)',
           status: 'only instances in this status',
@@ -366,7 +368,8 @@ function recoveryPaths(): Record<string, JsonSchema> {
         summary: 'Resume a FAILED, TIMED_OUT or ABORTED instance from the step it did not finish (Step Functions RedriveExecution)',
         description:
           'Role ops-lead; audited. Steps that succeeded are not run again. 409 with the reason when the instance may not be redriven ' +
-          '(running, succeeded, stopped more than 14 days ago); 400 for an EXPRESS flow, which Step Functions cannot redrive.',
+          '(running, succeeded, stopped more than 14 days ago); 400 for an EXPRESS flow, which Step Functions cannot redrive: the message says ' +
+          'how such an instance is started again (its event sent back: the intake takes a FAILED instance again).',
         ok: { id: 'RedriveResult', description: 'the instance, redriven' },
         errors: [400, 401, 403, 404, 409],
       }),

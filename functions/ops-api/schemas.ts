@@ -220,7 +220,7 @@ export const FlowInstance = z.object({
 export const ListFlowsResponse = z.object({
   items: z.array(FlowInstance),
   nextToken: z.string().optional(),
-  skipped: z.array(z.object({ flow: z.string(), reason: z.string() })).optional().describe('flows that cannot be listed (EXPRESS state machines)'),
+  skipped: z.array(z.object({ flow: z.string(), reason: z.string() })).optional().describe('flows whose instances in that status cannot be listed (EXPRESS state machines: only their FAILED ones are)'),
 });
 
 export const RedriveResult = z.object({

@@ -1,6 +1,6 @@
 import type { DynamoTable } from '../dynamo';
 import { isConditionFailure } from '../dynamo';
-import { recordsTable } from './table';
+import { GSI1, recordsTable } from './table';
 
 /**
  * Flow instances that run on EXPRESS state machines. Express keeps no execution history and does
@@ -14,10 +14,19 @@ import { recordsTable } from './table';
  *   `claimedUntil` (a claim whose start never happened can be taken again after it),
  *   `stoppedAt`, `steps` (`[{name, enteredAt, exitedAt}]`), `error`, and the flow's result: as JSON
  *   text in `result`, or where another record holds it already, `resultFrom` (`{pk, sk, path}`,
- *   a dotted attribute path), so the end costs one small write. No index.
+ *   a dotted attribute path), so the end costs one small write. A FAILED instance also holds
+ *   `failedStep` (the state that failed) and `failure` (the Catch's `{Error, Cause}` as JSON text).
+ * - Index `gsi1`, FAILED instances only (sparse: the state machine writes these keys when it
+ *   records a failure, the next claim removes them): `gsi1pk` = `FLOWS#<flow>#FAILED`,
+ *   `gsi1sk` = `startedAt` (an Express execution runs at most 5 minutes: it stopped soon after).
+ *   This is how `GET /flows?flow=<flow>&status=FAILED` lists them; the instances that end well
+ *   write nothing to the index.
  */
 
 export const flowInstanceKey = (flow: string, businessKey: string) => ({ pk: `FLOW#${flow}#${businessKey}`, sk: 'INSTANCE' });
+
+/** The partition of the `gsi1` index holding a flow's FAILED instances (see the header). */
+export const failedInstancesPartition = (flow: string) => `FLOWS#${flow}#FAILED`;
 
 export interface FlowInstance {
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
@@ -26,6 +35,18 @@ export interface FlowInstance {
   steps: Array<{ name: string; enteredAt: string; exitedAt?: string }>;
   result?: unknown;
   error?: string;
+  /** FAILED: the step that failed, and what its error said. */
+  failedStep?: string;
+  cause?: string;
+}
+
+/** A FAILED instance as the flow's index lists it. */
+export interface FailedInstance {
+  businessKey: string;
+  startedAt: string;
+  failedStep?: string;
+  error?: string;
+  cause?: string;
 }
 
 interface StoredInstance {
@@ -36,6 +57,19 @@ interface StoredInstance {
   result?: string;
   resultFrom?: { pk: string; sk: string; path: string };
   error?: string;
+  failedStep?: string;
+  failure?: string;
+}
+
+/** The Catch's error output, `{Error, Cause}`, as the state machine stored it (JSON text). */
+function causeOf(failure: string | undefined): string | undefined {
+  if (!failure) return undefined;
+  try {
+    const cause = (JSON.parse(failure) as { Cause?: unknown }).Cause;
+    return typeof cause === 'string' && cause !== '' ? cause : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export class FlowInstances {
@@ -50,7 +84,8 @@ export class FlowInstances {
    */
   async claim(flow: string, businessKey: string, startedAt: string, claimedUntil: string): Promise<boolean> {
     const claimed = await this.table.update(flowInstanceKey(flow, businessKey), {
-      UpdateExpression: 'SET #status = :running, startedAt = :startedAt, claimedUntil = :until REMOVE stoppedAt, #error',
+      // A FAILED instance taken again leaves the index of failed ones (gsi1) with its failure.
+      UpdateExpression: 'SET #status = :running, startedAt = :startedAt, claimedUntil = :until REMOVE stoppedAt, #error, failedStep, failure, gsi1pk, gsi1sk',
       ConditionExpression: 'attribute_not_exists(pk) OR (#status = :running AND claimedUntil < :startedAt) OR #status = :failed',
       ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
       ExpressionAttributeValues: { ':running': 'RUNNING', ':failed': 'FAILED', ':startedAt': startedAt, ':until': claimedUntil },
@@ -83,6 +118,33 @@ export class FlowInstances {
       ...(stored.result !== undefined ? { result: JSON.parse(stored.result) } : {}),
       ...(stored.resultFrom ? { result: await this.resultFrom(stored.resultFrom) } : {}),
       ...(stored.error ? { error: stored.error } : {}),
+      ...(stored.failedStep ? { failedStep: stored.failedStep } : {}),
+      ...(causeOf(stored.failure) ? { cause: causeOf(stored.failure) } : {}),
+    };
+  }
+
+  /** FAILED instances of a flow, newest start first, started at or after `since`; paged by `after`. */
+  async failed(flow: string, options: { since?: string; limit: number; after?: Record<string, unknown> }): Promise<{ items: FailedInstance[]; next?: Record<string, unknown> }> {
+    const prefix = flowInstanceKey(flow, '').pk;
+    const page = await this.table.queryPage<StoredInstance & { pk: string }>(
+      {
+        IndexName: GSI1,
+        KeyConditionExpression: options.since ? 'gsi1pk = :failed AND gsi1sk >= :since' : 'gsi1pk = :failed',
+        ExpressionAttributeValues: { ':failed': failedInstancesPartition(flow), ...(options.since ? { ':since': options.since } : {}) },
+        ScanIndexForward: false,
+      },
+      options.limit,
+      options.after,
+    );
+    return {
+      items: page.items.map((stored) => ({
+        businessKey: stored.pk.slice(prefix.length),
+        startedAt: stored.startedAt,
+        ...(stored.failedStep ? { failedStep: stored.failedStep } : {}),
+        ...(stored.error ? { error: stored.error } : {}),
+        ...(causeOf(stored.failure) ? { cause: causeOf(stored.failure) } : {}),
+      })),
+      ...(page.next ? { next: page.next } : {}),
     };
   }
 }

@@ -12,6 +12,7 @@ import {
 import { stepFunctions } from '../../../shared/aws';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors';
 import { executionArnFor } from '../../../shared/executions';
+import { FlowInstances } from '../../../shared/records/flow-instances';
 import type { FlowInstance, RedriveResult } from '../schemas';
 import { opsEnv } from '../ops-env';
 import { BULK_REDRIVE_LIMIT, DEFAULT_FLOWS_PAGE, HISTORY_EVENTS_FOR_STEP, REDRIVE_CONCURRENCY } from './policy';
@@ -19,11 +20,18 @@ import { BULK_REDRIVE_LIMIT, DEFAULT_FLOWS_PAGE, HISTORY_EVENTS_FOR_STEP, REDRIV
 /**
  * Flow instances for recovery: listed by status with the step they stopped at, and redriven
  * (Step Functions `RedriveExecution`) one by one or by filter. EXPRESS state machines keep no
- * execution list and cannot be redriven: they are named as such, never guessed at.
+ * execution list and cannot be redriven: their FAILED instances are listed from the records they
+ * write (`shared/records/flow-instances.ts`), other statuses are named as not listable, and a
+ * redrive is refused with the way to recover instead.
  */
 
+const EXPRESS_RECOVERY = (flow: string) =>
+  `a failed ${flow} is started again by its event: the intake takes a FAILED instance again when the event comes back (the producer sending it again, ` +
+  'POST /quarantine/dead-letters/redrive when it waits in the dead-letter queue, or an archive replay of its time window), and each effect of the flow happens once';
 const EXPRESS_REASON = (flow: string) =>
-  `${flow} runs as an EXPRESS state machine: Step Functions keeps no list or history of its executions and cannot redrive them; a failed ${flow} is found in its logs and started again by its event`;
+  `${flow} runs as an EXPRESS state machine, which Step Functions cannot redrive (RedriveExecution is for STANDARD executions only); ${EXPRESS_RECOVERY(flow)}`;
+const EXPRESS_UNLISTED = (flow: string) =>
+  `${flow} runs as an EXPRESS state machine: Step Functions keeps no list of its executions; only its FAILED instances are listed, from the records the flow writes`;
 
 const machineTypes = new Map<string, Promise<string>>();
 
@@ -48,6 +56,8 @@ interface PageToken {
   f: number;
   /** ListExecutions' own token within that flow. */
   t?: string;
+  /** For an EXPRESS flow: where the query of its FAILED records stopped. */
+  k?: Record<string, unknown>;
 }
 
 const encodeToken = (token: PageToken) => Buffer.from(JSON.stringify(token)).toString('base64url');
@@ -77,8 +87,15 @@ export async function listFlows(query: { flow?: string; status?: FlowInstance['s
     const flow = flows[token.f];
     const machine = await flowMachine(flow);
     if (machine.express) {
-      skipped.push({ flow, reason: EXPRESS_REASON(flow) });
-      token = { f: token.f + 1 };
+      if (query.status !== 'FAILED') skipped.push({ flow, reason: EXPRESS_UNLISTED(flow) });
+      if (query.status !== undefined && query.status !== 'FAILED') {
+        token = { f: token.f + 1 };
+        continue;
+      }
+      const page = await new FlowInstances().failed(flow, { since: query.since, limit: query.limit ?? DEFAULT_FLOWS_PAGE, after: token.k });
+      items.push(...page.items.map((failed) => recordedInstance(flow, failed)));
+      token = page.next ? { f: token.f, k: page.next } : { f: token.f + 1 };
+      if (items.length > 0 || page.next) break;
       continue;
     }
     const page = await stepFunctions().send(
@@ -98,6 +115,22 @@ export async function listFlows(query: { flow?: string; status?: FlowInstance['s
     items,
     ...(token.f < flows.length ? { nextToken: encodeToken(token) } : {}),
     ...(skipped.length ? { skipped } : {}),
+  };
+}
+
+/** A FAILED instance of an EXPRESS flow, from its record: never redrivable, and the way back said. */
+function recordedInstance(flow: string, failed: Awaited<ReturnType<FlowInstances['failed']>>['items'][number]): FlowInstance {
+  return {
+    flow,
+    businessKey: failed.businessKey,
+    status: 'FAILED',
+    startedAt: failed.startedAt,
+    ...(failed.failedStep ? { step: failed.failedStep } : {}),
+    ...(failed.error ? { error: failed.error } : {}),
+    ...(failed.cause ? { cause: failed.cause } : {}),
+    redriveCount: 0,
+    redrivable: false,
+    notRedrivableReason: EXPRESS_REASON(flow),
   };
 }
 
