@@ -233,6 +233,15 @@ describe('dead letters', () => {
     expect(JSON.stringify(waiting.body)).not.toContain('13700001111');
     expect((await opsApi(platform, 'GET', `/flows/complaint/CMP-DL-1`, olivia)).status).toBe(404);
 
+    // An engineer's older SQS client (query protocol, XML) reads the same queue, leaving it there.
+    const { SQSClient, GetQueueUrlCommand, ReceiveMessageCommand } = await import('sqs-query-client');
+    const older = new SQSClient({ endpoint: platform.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const { QueueUrl } = await older.send(new GetQueueUrlCommand({ QueueName: `${EVENT_BUS_NAME}-dlq` }));
+    const { Messages = [] } = await older.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageAttributeNames: ['All'] }));
+    const letter = Messages.find((m) => m.Body?.includes('CMP-DL-1'));
+    expect(letter?.MessageAttributes?.ErrorMessage?.StringValue).toMatch(/TransientError/);
+    older.destroy();
+
     const out = await opsCli(clients.stateDir, 'quarantine', 'dead-letters', '--redrive', '--as', 'olivia:ops-lead');
     expect(out).toMatch(/dead letters: [1-9]\d* redriven, 0 moved to the quarantine, 0 failed, 0 still waiting/);
     await platform.clock.settle();

@@ -4,6 +4,8 @@ import type { VirtualClock } from './clock';
 import { parseFaultSettings, type FaultInjector } from './faults';
 import { readBody } from './http-util';
 import { isS3Request, serveS3 } from './s3/http';
+import type { LocalSqs } from './sqs';
+import { isQueryRequest, serveSqsQuery } from './sqs-query';
 import type { LocalS3 } from './s3/service';
 import { startAccounting } from './capacity-accounting';
 import { TRACE_HEADER, contextFromHeader, traceContext, type PlatformTrace } from './trace';
@@ -62,6 +64,8 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
 }
 
 async function route(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse, options: AwsServerOptions) {
+  // SQS's query protocol (older clients): a form with `Action`, no X-Amz-Target, answered in XML.
+  if (options.services.AmazonSQS && isQueryRequest(request)) return serveSqsQuery(request, body, response, options.services.AmazonSQS as unknown as LocalSqs);
   const target = String(request.headers['x-amz-target'] ?? '');
   const [prefix, action] = target.split('.');
   if (prefix === DYNAMODB_PREFIX) {

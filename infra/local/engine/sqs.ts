@@ -1,7 +1,8 @@
 /**
  * In-memory Amazon SQS (standard queues) with the JSON-protocol API shapes the AWS SDK v3 sends
  * (awsJson1_0, `X-Amz-Target: AmazonSQS.<Action>`). The HTTP server maps each action to the method
- * of the same name; errors are thrown as AwsServiceError with the JSON-protocol error codes.
+ * of the same name; errors are thrown as AwsServiceError with the JSON-protocol error codes. The
+ * query protocol older clients send (forms in, XML out) runs these same methods: `sqs-query.ts`.
  *
  * Not modelled: FIFO ordering/deduplication, retention expiry, redrive policies, batch actions.
  */
