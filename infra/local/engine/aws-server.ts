@@ -5,7 +5,7 @@ import { parseFaultSettings, type FaultInjector } from './faults';
 import { readBody } from './http-util';
 import { isS3Request, serveS3 } from './s3/http';
 import type { LocalSqs } from './sqs';
-import { isQueryRequest, serveSqsQuery } from './sqs-query';
+import { isQueryRequest, queryErrorHeader, serveSqsQuery } from './sqs-query';
 import type { LocalS3 } from './s3/service';
 import { startAccounting } from './capacity-accounting';
 import { TRACE_HEADER, contextFromHeader, traceContext, type PlatformTrace } from './trace';
@@ -91,7 +91,7 @@ async function route(request: http.IncomingMessage, body: Buffer, response: http
     response.writeHead(200, { 'content-type': contentType, 'x-amzn-requestid': crypto.randomUUID() });
     response.end(JSON.stringify(result ?? {}));
   } catch (error) {
-    if (error instanceof AwsServiceError) return sendAwsError(response, contentType, error);
+    if (error instanceof AwsServiceError) return sendAwsError(response, contentType, error, prefix === 'AmazonSQS' ? { 'x-amzn-query-error': queryErrorHeader(error) } : {});
     throw error;
   }
 }
@@ -195,8 +195,8 @@ async function tracedProxy(request: http.IncomingMessage, body: Buffer, response
   response.end(answer);
 }
 
-function sendAwsError(response: http.ServerResponse, contentType: string, error: AwsServiceError) {
-  response.writeHead(error.status, { 'content-type': contentType, 'x-amzn-errortype': error.code, 'x-amzn-requestid': crypto.randomUUID() });
+function sendAwsError(response: http.ServerResponse, contentType: string, error: AwsServiceError, headers: Record<string, string> = {}) {
+  response.writeHead(error.status, { 'content-type': contentType, 'x-amzn-errortype': error.code, 'x-amzn-requestid': crypto.randomUUID(), ...headers });
   response.end(JSON.stringify({ __type: error.code, message: error.message }));
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendMessageCommand as JsonSendMessage, ReceiveMessageCommand as JsonReceiveMessage, SQSClient as JsonSqsClient } from '@aws-sdk/client-sqs';
+import { QueueDoesNotExist as JsonQueueDoesNotExist, SendMessageCommand as JsonSendMessage, ReceiveMessageCommand as JsonReceiveMessage, SQSClient as JsonSqsClient } from '@aws-sdk/client-sqs';
 import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -228,5 +228,11 @@ describe('the endpoint still routes S3 and the JSON protocol', () => {
     expect(await posted.text()).not.toContain('ListQueuesResponse');
     const sent = await json.send(new JsonSendMessage({ QueueUrl: queueUrl, MessageBody: 'json still' }));
     expect(sent.MD5OfMessageBody).toBe(md5('json still'));
+  });
+
+  it('gives JSON-protocol errors the query code too (x-amzn-query-error), which the current SDK reads into Code', async () => {
+    const missing = await json.send(new JsonSendMessage({ QueueUrl: `${endpoint}/000000000000/nope`, MessageBody: 'x' })).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(JsonQueueDoesNotExist);
+    expect(missing).toMatchObject({ Code: 'AWS.SimpleQueueService.NonExistentQueue', Type: 'Sender', $metadata: { httpStatusCode: 400 } });
   });
 });

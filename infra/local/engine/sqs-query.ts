@@ -30,6 +30,16 @@ const QUERY_ERRORS: Record<string, { code: string; status: number }> = {
   OverLimit: { code: 'OverLimit', status: 403 },
 };
 
+/** The query protocol's code and status for an error the JSON protocol names `code`. */
+export const queryError = (error: AwsServiceError) => QUERY_ERRORS[error.code] ?? { code: error.code, status: error.status };
+
+/**
+ * The header SQS adds to its JSON-protocol errors so that clients written against the query
+ * protocol's codes keep working (`x-amzn-query-error: <code>;<Sender|Receiver>`); the AWS SDK
+ * reads it into the error's `Code` and `Type`.
+ */
+export const queryErrorHeader = (error: AwsServiceError) => `${queryError(error).code};${error.status >= 500 ? 'Receiver' : 'Sender'}`;
+
 /** A request without X-Amz-Target that carries query-protocol parameters: a form POST, or a GET with `Action`. */
 export function isQueryRequest(request: http.IncomingMessage): boolean {
   if (request.headers['x-amz-target'] !== undefined) return false;
@@ -54,7 +64,7 @@ export async function serveSqsQuery(request: http.IncomingMessage, body: Buffer,
     sendXml(response, 200, responseXml(action as Action, output));
   } catch (error) {
     if (!(error instanceof AwsServiceError)) throw error;
-    const mapped = QUERY_ERRORS[error.code] ?? { code: error.code, status: error.status };
+    const mapped = queryError(error);
     sendXml(response, mapped.status, errorXml(mapped.code, error.message, mapped.status));
   }
 }
