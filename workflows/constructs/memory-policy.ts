@@ -4,12 +4,12 @@
  * for memory it does not use. The figures come from `npm run bench` (each function's median warm
  * duration, `cost.<flow>.functions` in `bench/results.json`, orders placed one after another):
  *
- * | function | measured (median, warm) | what its time is | memory |
+ * | function | measured (median, warm; full run of 1 December 2026) | what its time is | memory |
  * |---|---|---|---|
- * | a flow's Intake | ~25 ms | one contract check, a claim or a StartExecution: waiting for DynamoDB and Step Functions | 256 |
- * | order routing's Route | ~35 ms | five reads, a transaction, one write: waiting for DynamoDB; the rules are microseconds | 256 |
- * | order routing's Confirm | ~10 ms | one write, one read, the provider, one write | 256 |
- * | every other function | (not on a hot path, or CPU-bound like the listing image check) | | 512 |
+ * | a flow's Intake | 15 ms | a contract check, then the personal-data record, the claim and StartExecution: waiting for DynamoDB and Step Functions | 256 |
+ * | order routing's Route | 23 ms | five reads, a transaction, one or two writes: waiting for DynamoDB; the rules take microseconds | 256 |
+ * | order routing's Confirm | 8 ms | one write, one read, the provider, one write | 256 |
+ * | every other function | not measured per order (not on the order path), or CPU-bound like the listing image check | | 512 |
  *
  * Not lower than 256: a cold start loads the bundled SDK (`bundles` in the bench, up to about
  * 1 MB of code) and a Node 22 process with it holds about 80–100 MB, so 128 MB would leave no

@@ -1,7 +1,8 @@
 /**
  * What the platform did, for cost models and benchmarks (`npm run bench`): every Lambda
- * invocation with its duration, every DynamoDB call with the capacity DynamoDB Local reports for
- * it, every PutEvents entry, every API request. Off unless a `PlatformTrace` is passed to the
+ * invocation with its duration, every DynamoDB call with the capacity it consumes (DynamoDB
+ * Local's figure, or AWS's rules where that is wrong: `capacity-accounting.ts`), every PutEvents
+ * entry, every API request. Off unless a `PlatformTrace` is passed to the
  * platform; nothing here changes what a caller sees.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
