@@ -4,14 +4,26 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+/** The local platform's transport for its own endpoint (`installRequestHandler`); never set in AWS. */
+let local: { endpoint: string; handler: unknown } | undefined;
+
+/**
+ * The local platform runs every function in its own process and serves their calls to its
+ * endpoint without a socket: clients made for that endpoint use `handler`. `undefined` removes it.
+ */
+export function installRequestHandler(endpoint: string, handler: unknown): void {
+  local = handler === undefined ? (local?.endpoint === endpoint ? undefined : local) : { endpoint, handler };
+}
+
 /**
  * AWS clients, created once per execution environment and reused across invocations.
  * `AWS_ENDPOINT_URL` points every client at another endpoint: the local platform sets it
  * so handlers talk to it with the same code that runs in AWS.
  */
-export function clientConfig() {
+export function clientConfig({ inProcess = true } = {}): { endpoint?: string; requestHandler?: never } {
   const endpoint = process.env.AWS_ENDPOINT_URL;
-  return endpoint ? { endpoint } : {};
+  if (!endpoint) return {};
+  return inProcess && local?.endpoint === endpoint ? { endpoint, requestHandler: local.handler as never } : { endpoint };
 }
 
 export function once<T>(create: () => T): () => T {

@@ -27,6 +27,13 @@ export interface AppBinding {
   installClock(clock: { now(): number } | undefined): void;
   /** Makes the app's handlers read their environment from `source`: that of the function being invoked. */
   installEnvSource(source: (() => NodeJS.ProcessEnv) | undefined): void;
+  /**
+   * Makes the app's AWS SDK clients for `endpoint` (the platform's, as their `AWS_ENDPOINT_URL`
+   * says) send their requests through `handler`, the platform's in-process transport
+   * (`in-process.ts`): the client's `requestHandler` option. `undefined` when the platform stops.
+   * Optional: without it the clients go over HTTP.
+   */
+  installRequestHandler?(endpoint: string, handler: unknown): void;
   /** The `iss` of the tokens the local issuer mints and the HTTP API accepts. */
   tokenIssuer: string;
   /** The environment variables that move the AWS endpoint's and the HTTP API's ports, named when a port is taken. */

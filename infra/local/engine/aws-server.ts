@@ -54,44 +54,65 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
   if (url.pathname === '/_local/health') return sendJson(response, 200, { ok: true, now: options.clock.nowIso() });
   if (url.pathname === '/_local/faults' && options.faults) return faultsRoute(request.method ?? 'GET', body, response, options.faults);
 
-  // What a function's call does is attributed to it (see trace.ts); the header goes no further.
-  if (options.trace && request.headers[TRACE_HEADER] !== undefined) {
-    const context = contextFromHeader(request.headers[TRACE_HEADER]);
-    delete request.headers[TRACE_HEADER];
-    return traceContext.run(context, () => route(request, body, response, options));
-  }
-  return route(request, body, response, options);
-}
-
-async function route(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse, options: AwsServerOptions) {
   // SQS's query protocol (older clients): a form with `Action`, no X-Amz-Target, answered in XML.
   if (options.services.AmazonSQS && isQueryRequest(request)) return serveSqsQuery(request, body, response, options.services.AmazonSQS as unknown as LocalSqs);
+
+  // What a function's call does is attributed to it (see trace.ts); the header goes no further.
+  const headers = request.headers as AwsRequest['headers'];
+  let answer: AwsAnswer;
+  if (options.trace && headers[TRACE_HEADER] !== undefined) {
+    const context = contextFromHeader(headers[TRACE_HEADER]);
+    delete headers[TRACE_HEADER];
+    answer = await traceContext.run(context, () => dispatchAwsRequest({ headers, body }, options));
+  } else answer = await dispatchAwsRequest({ headers, body }, options);
+  response.writeHead(answer.status, answer.headers);
+  response.end(answer.body);
+}
+
+/** A request to a service of the endpoint (`X-Amz-Target` routed), however it arrived: header names in lower case. */
+export interface AwsRequest {
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** What the endpoint answers it. */
+export interface AwsAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | string;
+}
+
+/**
+ * Serves one request of the JSON protocols (DynamoDB through the proxy, Step Functions,
+ * EventBridge, SQS): over HTTP from `createAwsServer`, or handed over in this process by the
+ * functions' own SDK clients (`in-process.ts`). The trace context of the caller is the current one.
+ */
+export async function dispatchAwsRequest(request: AwsRequest, options: AwsServerOptions): Promise<AwsAnswer> {
   const target = String(request.headers['x-amz-target'] ?? '');
   const [prefix, action] = target.split('.');
   if (prefix === DYNAMODB_PREFIX) {
     const throttle = options.faults?.dynamodb();
-    if (throttle) return sendAwsError(response, 'application/x-amz-json-1.0', new AwsServiceError(throttle.type, throttle.message, 400));
-    return options.trace ? tracedProxy(request, body, response, options.dynamoDbEndpoint, action, options.trace) : proxy(request, body, response, options.dynamoDbEndpoint);
+    if (throttle) return awsError('application/x-amz-json-1.0', new AwsServiceError(throttle.type, throttle.message, 400));
+    return options.trace ? tracedProxy(request, options.dynamoDbEndpoint, action, options.trace) : proxy(request, options.dynamoDbEndpoint);
   }
   const contentType = String(request.headers['content-type'] ?? 'application/x-amz-json-1.1');
   const service = options.services[prefix];
   const operation = service?.[action];
   // Actions are the service's capitalised methods; nothing else on the object is reachable.
   if (!service || !/^[A-Z][A-Za-z]+$/.test(action ?? '') || typeof operation !== 'function') {
-    return sendAwsError(response, contentType, new AwsServiceError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target header)'}`));
+    return awsError(contentType, new AwsServiceError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target header)'}`));
   }
   let input: unknown;
   try {
-    input = body.length ? JSON.parse(body.toString('utf8')) : {};
+    input = request.body.length ? JSON.parse(request.body.toString('utf8')) : {};
   } catch {
-    return sendAwsError(response, contentType, new AwsServiceError('SerializationException', 'Request body is not valid JSON'));
+    return awsError(contentType, new AwsServiceError('SerializationException', 'Request body is not valid JSON'));
   }
   try {
     const result = await (operation as (input: unknown) => Promise<unknown>).call(service, input);
-    response.writeHead(200, { 'content-type': contentType, 'x-amzn-requestid': crypto.randomUUID() });
-    response.end(JSON.stringify(result ?? {}));
+    return { status: 200, headers: { 'content-type': contentType, 'x-amzn-requestid': crypto.randomUUID() }, body: JSON.stringify(result ?? {}) };
   } catch (error) {
-    if (error instanceof AwsServiceError) return sendAwsError(response, contentType, error, prefix === 'AmazonSQS' ? { 'x-amzn-query-error': queryErrorHeader(error) } : {});
+    if (error instanceof AwsServiceError) return awsError(contentType, error, prefix === 'AmazonSQS' ? { 'x-amzn-query-error': queryErrorHeader(error) } : {});
     throw error;
   }
 }
@@ -131,20 +152,50 @@ function faultsRoute(method: string, body: Buffer, response: http.ServerResponse
   sendJson(response, 200, faults.status());
 }
 
-async function proxy(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse, endpoint: string) {
+/** Headers a hop does not pass on (they describe the connection or the body's framing, which the next hop sets itself). */
+const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+
+function forwardedHeaders(request: AwsRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
+    // Bodies come back uncompressed, as the caller reads them whatever it asked for.
+    if (value === undefined || HOP_HEADERS.has(name) || name === 'accept-encoding') continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  const upstream = await fetch(endpoint, { method: 'POST', headers, body });
-  const payload = Buffer.from(await upstream.arrayBuffer());
+  return headers;
+}
+
+function answerHeaders(upstream: http.IncomingHttpHeaders, dropped: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  upstream.headers.forEach((value, name) => {
-    if (!['content-length', 'connection', 'transfer-encoding', 'content-encoding'].includes(name)) out[name] = value;
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value === undefined || HOP_HEADERS.has(name) || dropped.includes(name)) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/**
+ * Connections to DynamoDB Local are kept open and reused: a proxied call is a write on a warm
+ * socket, not a new connection (and DynamoDB Local's own keep-alive is longer than the bursts).
+ */
+const dynamoAgent = new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000, scheduling: 'lifo' });
+
+function post(endpoint: string, headers: Record<string, string>, body: Buffer | string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const upstream = http.request(endpoint, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: dynamoAgent }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('end', () => resolve({ status: answer.statusCode ?? 500, headers: answer.headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) }));
+      answer.on('error', reject);
+    });
+    upstream.on('error', reject);
+    upstream.end(body);
   });
-  response.writeHead(upstream.status, out);
-  response.end(payload);
+}
+
+async function proxy(request: AwsRequest, endpoint: string): Promise<AwsAnswer> {
+  const upstream = await post(endpoint, forwardedHeaders(request), request.body);
+  return { status: upstream.status, headers: answerHeaders(upstream.headers, ['content-encoding']), body: upstream.body };
 }
 
 /**
@@ -152,52 +203,43 @@ async function proxy(request: http.IncomingMessage, body: Buffer, response: http
  * caller the response it would have had without asking (the checksum header goes, as the body
  * may change).
  */
-async function tracedProxy(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse, endpoint: string, action: string, trace: PlatformTrace) {
+async function tracedProxy(request: AwsRequest, endpoint: string, action: string, trace: PlatformTrace): Promise<AwsAnswer> {
+  const text = request.body.toString('utf8');
   let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
-    return proxy(request, body, response, endpoint);
+    return proxy(request, endpoint);
   }
   const accounting = await startAccounting(action, parsed, { endpoint, sizeTransactions: trace.sizeTransactions });
-  const sent = Buffer.from(JSON.stringify(accounting.request));
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
-    headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
   const startedAt = performance.now();
   trace.callStarted?.();
-  let upstream: Response;
-  let payload: Buffer;
+  let upstream: Awaited<ReturnType<typeof post>>;
   try {
-    upstream = await fetch(endpoint, { method: 'POST', headers, body: sent });
-    payload = Buffer.from(await upstream.arrayBuffer());
+    upstream = await post(endpoint, forwardedHeaders(request), JSON.stringify(accounting.request));
   } finally {
     trace.callEnded?.();
   }
   const durationMs = performance.now() - startedAt;
-  let answer = payload;
+  let answer: Buffer | string = upstream.body;
   let units = { readUnits: 0, writeUnits: 0 };
   try {
-    const { answer: result, ...consumed } = await accounting.settle(upstream.status, JSON.parse(payload.toString('utf8') || '{}'));
+    const { answer: result, ...consumed } = await accounting.settle(upstream.status, JSON.parse(upstream.body.toString('utf8') || '{}'));
     units = consumed;
-    answer = Buffer.from(JSON.stringify(result));
+    answer = JSON.stringify(result);
   } catch {
     // Not JSON: passed on as it came.
   }
-  trace.dynamodb({ ...traceContext.getStore(), action, via: 'sdk', request: body.toString('utf8'), ...units, startedAt, durationMs, status: upstream.status });
-  const out: Record<string, string> = {};
-  upstream.headers.forEach((value, name) => {
-    if (!['content-length', 'connection', 'transfer-encoding', 'content-encoding', 'x-amz-crc32'].includes(name)) out[name] = value;
-  });
-  response.writeHead(upstream.status, out);
-  response.end(answer);
+  trace.dynamodb({ ...traceContext.getStore(), action, via: 'sdk', request: text, ...units, startedAt, durationMs, status: upstream.status });
+  return { status: upstream.status, headers: answerHeaders(upstream.headers, ['content-encoding', 'x-amz-crc32']), body: answer };
 }
 
-function sendAwsError(response: http.ServerResponse, contentType: string, error: AwsServiceError, headers: Record<string, string> = {}) {
-  response.writeHead(error.status, { 'content-type': contentType, 'x-amzn-errortype': error.code, 'x-amzn-requestid': crypto.randomUUID(), ...headers });
-  response.end(JSON.stringify({ __type: error.code, message: error.message }));
+function awsError(contentType: string, error: AwsServiceError, headers: Record<string, string> = {}): AwsAnswer {
+  return {
+    status: error.status,
+    headers: { 'content-type': contentType, 'x-amzn-errortype': error.code, 'x-amzn-requestid': crypto.randomUUID(), ...headers },
+    body: JSON.stringify({ __type: error.code, message: error.message }),
+  };
 }
 
 function sendJson(response: http.ServerResponse, status: number, body: unknown) {

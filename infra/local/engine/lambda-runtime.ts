@@ -13,6 +13,15 @@ import { traceContext, type PlatformTrace } from './trace';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
+/**
+ * Invocations of one function that run at once; the rest wait their turn, first come first
+ * served. In AWS each execution environment serves one request at a time on its own CPU; here
+ * every function shares one process, and letting a burst run all at once only stretches each
+ * invocation (thousands interleaved on one core) past its timeout, so that AWS's retries of
+ * timed-out invocations redo the work. The timeout counts from when the handler starts, as in AWS.
+ */
+export const LOCAL_CONCURRENCY_PER_FUNCTION = 8;
+
 export interface LambdaRuntimeOptions {
   functions: LocalFunction[];
   /** The directory function entries are relative to. */
@@ -36,6 +45,8 @@ export interface LambdaRuntimeOptions {
   faults?: FaultInjector;
   /** Records each invocation's duration (see trace.ts). */
   trace?: PlatformTrace;
+  /** Invocations of one function at once (`LOCAL_CONCURRENCY_PER_FUNCTION` unless told). */
+  concurrencyPerFunction?: number;
 }
 
 /**
@@ -48,6 +59,7 @@ export class LocalLambdas {
   private readonly handlers = new Map<string, Promise<Handler>>();
   private readonly environment = new AsyncLocalStorage<NodeJS.ProcessEnv>();
   private readonly restoreOutput: () => void = () => undefined;
+  private readonly slots = new Map<LocalFunction, Slots>();
 
   constructor(private readonly options: LambdaRuntimeOptions) {
     for (const fn of options.functions) this.byName.set(fn.functionName, fn);
@@ -59,6 +71,11 @@ export class LocalLambdas {
   /** The environment of the function whose invocation this code runs in; undefined outside one. */
   invocationEnvironment(): NodeJS.ProcessEnv | undefined {
     return this.environment.getStore();
+  }
+
+  /** Runs `work` outside any invocation's environment (engine work a function's call started). */
+  outsideInvocation<T>(work: () => T): T {
+    return this.environment.exit(work);
   }
 
   /** Gives stdout and stderr back (the platform is stopping). */
@@ -129,6 +146,17 @@ export class LocalLambdas {
   }
 
   private async invokeHandler(fn: LocalFunction, event: unknown): Promise<unknown> {
+    let slots = this.slots.get(fn);
+    if (!slots) this.slots.set(fn, (slots = new Slots(this.options.concurrencyPerFunction ?? LOCAL_CONCURRENCY_PER_FUNCTION)));
+    await slots.acquire();
+    try {
+      return await this.runHandler(fn, event);
+    } finally {
+      slots.release();
+    }
+  }
+
+  private async runHandler(fn: LocalFunction, event: unknown): Promise<unknown> {
     const env = this.environmentOf(fn);
     const handler = await this.environment.run(env, () => this.load(fn));
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
@@ -218,4 +246,32 @@ function lambdaContext(fn: LocalFunction, deadline: number): Context {
     fail: done,
     succeed: done,
   };
+}
+
+/** At most `limit` holders at once; the others wait in arrival order. */
+class Slots {
+  private running = 0;
+  private waiting: Array<() => void> = [];
+  private head = 0;
+  constructor(private readonly limit: number) {}
+
+  acquire(): Promise<void> {
+    if (this.running < this.limit) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Hands the slot to the next in line, or frees it. */
+  release(): void {
+    const next = this.waiting[this.head];
+    if (!next) {
+      this.running--;
+      return;
+    }
+    // A burst queues thousands: the line advances by index, and is cut once it is empty.
+    if (++this.head === this.waiting.length) [this.waiting, this.head] = [[], 0];
+    next();
+  }
 }

@@ -6,11 +6,12 @@ import { createApiServer } from './api-server';
 import type { AppBinding } from './app-binding';
 import { readLocalModel, synthesizeForLocal } from './assembly';
 import { createLocalIssuer, type LocalIssuer } from './auth';
-import { createAwsServer } from './aws-server';
+import { createAwsServer, dispatchAwsRequest, type AwsServerOptions } from './aws-server';
 import { VirtualClock } from './clock';
 import { LOCAL_CLIENT_CONFIG, createTablesFromTemplate, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalEventBridge } from './eventbridge/bus';
 import { FaultInjector } from './faults';
+import { inProcessRequestHandler, serveInProcess } from './in-process';
 import { LocalLambdas } from './lambda-runtime';
 import type { LocalModel } from './model';
 import { LocalS3 } from './s3/service';
@@ -103,7 +104,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const faults = new FaultInjector();
     const services: { current?: Record<string, Record<string, unknown>>; dynamo?: DynamoDbLocal; s3?: LocalS3 } = {};
-    const awsServer = createAwsServer({
+    const awsOptions: AwsServerOptions = {
       services: new Proxy({}, { get: (_, name: string) => services.current?.[name] }),
       get dynamoDbEndpoint() {
         return services.dynamo?.endpoint ?? 'http://127.0.0.1:1';
@@ -115,7 +116,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       faults,
       log,
       trace: options.trace,
-    });
+    };
+    const awsServer = createAwsServer(awsOptions);
     const awsPort = await listen(awsServer, options.awsPort ?? 4566, app.portVariables.aws);
     cleanup.push(() => close(awsServer));
     const awsEndpoint = `http://127.0.0.1:${awsPort}`;
@@ -154,6 +156,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       trace: options.trace,
     });
     cleanup.push(() => lambdas.dispose());
+    // The functions' SDK calls to this endpoint are served in this process (see in-process.ts),
+    // outside the calling invocation's environment, as a request arriving over HTTP is.
+    cleanup.push(serveInProcess(awsEndpoint, (request) => lambdas.outsideInvocation(() => dispatchAwsRequest(request, awsOptions))));
+    if (app.installRequestHandler) {
+      app.installRequestHandler(awsEndpoint, inProcessRequestHandler);
+      cleanup.push(() => app.installRequestHandler?.(awsEndpoint, undefined));
+    }
     app.installEnvSource(() => lambdas.invocationEnvironment() ?? process.env);
     // Handlers create their SDK clients from the process environment on first use.
     Object.assign(process.env, { AWS_ENDPOINT_URL: awsEndpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });

@@ -1,4 +1,5 @@
 import type { App } from 'aws-cdk-lib';
+import { installRequestHandler } from '../../../shared/aws';
 import { installClock } from '../../../shared/clock';
 import { installEnvSource } from '../../../shared/env';
 import { FLOW_METADATA } from '../../../workflows/constructs/flow';
@@ -45,6 +46,7 @@ export function bindShopApp(define: (app: App) => void, stage: string): AppBindi
     localOverrides: { NOTIFICATION_PROVIDER: 'log', PAYMENT_PROVIDER: 'local' },
     installClock,
     installEnvSource,
+    installRequestHandler,
     tokenIssuer: LOCAL_ISSUER,
     portVariables: { aws: 'SHOP_AWS_PORT', api: 'SHOP_API_PORT' },
   };
