@@ -47,7 +47,7 @@ export function formatResults(r: BenchResults): string {
     );
   }
   const t = r.throughput;
-  lines.push(`throughput: ${t.orders} orders through PutEvents`);
+  lines.push(`throughput: ${t.orders} orders through PutEvents${t.warmUpOrders ? ` (after ${t.warmUpOrders} to warm up)` : ''}`);
   lines.push(
     ...table(
       ['orders/s', 'DynamoDB ceiling orders/s', 'ratio', 'p50', 'p99', 'DynamoDB calls/order', 'concurrency'],

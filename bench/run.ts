@@ -13,7 +13,7 @@ import { flowCost, PRICES, splitByFlow, type FlowCost, type RunTrace } from './c
 import { formatResults } from './report';
 import { round } from './stats';
 import { projectScale, type ScaleProjection } from './scale';
-import { measureThroughput, type ThroughputResult } from './throughput';
+import { measureThroughput, warmUp, type ThroughputResult } from './throughput';
 import { callbacksWorkload, listingsWorkload, ordersWorkload, putMany, refundsWorkload, stockFor, workloadContext, type Workload } from './workloads';
 
 /** The instant the bench's virtual clock starts at (a working Monday, as in the tests and the demo). */
@@ -22,8 +22,9 @@ const MAX_STATE_PAYLOAD_BYTES = 256 * 1024;
 const MAX_HISTORY_EVENTS = 25_000;
 
 export interface BenchSizes {
-  /** The throughput burst. */
+  /** The throughput burst, and the orders routed before it to warm the platform up (not measured). */
   orders: number;
+  warmUpOrders: number;
   /** Orders one after another, for their cost. */
   costOrders: number;
   refunds: number;
@@ -36,9 +37,9 @@ export interface BenchSizes {
 }
 
 export const SIZES: Record<'full' | 'quick' | 'tiny', BenchSizes> = {
-  full: { orders: 2000, costOrders: 300, refunds: 40, listings: 40, callbacks: 30, loadRuns: 5, npmTest: true },
-  quick: { orders: 300, costOrders: 100, refunds: 12, listings: 12, callbacks: 9, loadRuns: 3, npmTest: false },
-  tiny: { orders: 8, costOrders: 6, refunds: 4, listings: 2, callbacks: 3, loadRuns: 1, bundleLimit: 2, npmTest: false },
+  full: { orders: 2000, warmUpOrders: 200, costOrders: 300, refunds: 40, listings: 40, callbacks: 30, loadRuns: 5, npmTest: true },
+  quick: { orders: 300, warmUpOrders: 100, costOrders: 100, refunds: 12, listings: 12, callbacks: 9, loadRuns: 3, npmTest: false },
+  tiny: { orders: 8, warmUpOrders: 2, costOrders: 6, refunds: 4, listings: 2, callbacks: 3, loadRuns: 1, bundleLimit: 2, npmTest: false },
 };
 
 export type CostEntry = (FlowCost & { flow: string; status: 'measured' }) | { flow: string; status: 'absent'; reason: string; usdPerMillion: null; allStandardUsdPerMillion: null; ratio: null };
@@ -168,13 +169,14 @@ export async function runBench(size: keyof typeof SIZES, progress: (line: string
   const recording = await boot();
   const { platform } = recording;
   try {
-    progress(`throughput: a burst of ${sizes.orders} orders`);
+    progress(`throughput: ${sizes.warmUpOrders} orders to warm up, then a burst of ${sizes.orders}`);
     let throughput!: ThroughputResult;
     const context = workloadContext(platform);
-    await putMany(context, stockFor(context, sizes.orders));
+    await putMany(context, stockFor(context, sizes.orders + sizes.warmUpOrders));
     await platform.clock.settle();
+    await warmUp(platform, context, recording.trace, sizes.warmUpOrders);
     const burst = await recorded(recording, sizes.orders, async () => {
-      throughput = await measureThroughput(platform, context, recording.trace, sizes.orders);
+      throughput = { ...(await measureThroughput(platform, context, recording.trace, sizes.orders)), warmUpOrders: sizes.warmUpOrders };
     });
     // From here on, what is measured is cost, not speed: transactions are billed by AWS's rules (trace.ts).
     recording.trace.sizeTransactions = true;
