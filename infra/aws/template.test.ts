@@ -201,6 +201,14 @@ describe('the flows', () => {
     expect(targets.length).toBeGreaterThanOrEqual(8);
   });
 
+  it('retries the order confirmation on every error: its outbox item waits outside the sweep index for that retry (shared/notifications/send.ts)', () => {
+    const machines = workflows().findResources('AWS::StepFunctions::StateMachine');
+    const routing = Object.values(machines).find((m) => m.Properties.StateMachineName === 'order-routing-test')!;
+    const confirm = Object.fromEntries(allStates(inspectableDefinition(routing.Properties)))['Confirm to the customer'];
+    expect(confirm.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: expect.any(Number) })]));
+    expect(confirm.Retry.find((r: any) => r.ErrorEquals.includes('States.ALL')).MaxAttempts).toBeGreaterThan(0);
+  });
+
   it('waits for people only with timeouts, and the stock-out contact escalates after its hour', () => {
     const machines = workflows().findResources('AWS::StepFunctions::StateMachine');
     const stockOut = Object.values(machines).find((m) => m.Properties.StateMachineName === 'stock-out-test')!;

@@ -11,10 +11,11 @@
  * | order routing's Confirm | 8 ms | one write, one read, the provider, one write | 256 |
  * | every other function | not measured per order (not on the order path), or CPU-bound like the listing image check | | 512 |
  *
- * Not lower than 256: a cold start loads the bundled SDK (`bundles` in the bench, up to about
- * 1 MB of code) and a Node 22 process with it holds about 80–100 MB, so 128 MB would leave no
- * headroom, and at 128 MB the CPU share (about 0.07 vCPU) stretches even a few milliseconds of
- * JSON and signing work. The bench bills the durations measured on the local platform, where each
+ * Not lower than 256: a Node 22 process that has loaded one of these bundles (about 0.55 MB each,
+ * the SDK inside) holds 70–76 MB before its first event (measured on 1 December 2026: `node`
+ * importing the Intake, Route and Confirm bundles, resident set size), so 128 MB would leave little
+ * for the Lambda runtime and the work, and at 128 MB the CPU share (about 0.07 vCPU) stretches
+ * even a few milliseconds of JSON and signing work. The bench bills the durations measured on the local platform, where each
  * handler has a whole core: at 256 MB AWS's durations of the CPU part are longer, which the
  * measured times do not show (README, Performance).
  */
