@@ -4,11 +4,11 @@
  * for memory it does not use. The figures come from `npm run bench` (each function's median warm
  * duration, `cost.<flow>.functions` in `bench/results.json`, orders placed one after another):
  *
- * | function | measured (median, warm; full run of 1 December 2026) | what its time is | memory |
+ * | function | measured (median, warm; two full runs of 1 December 2026) | what its time is | memory |
  * |---|---|---|---|
- * | a flow's Intake | 15 ms | a contract check, then the personal-data record, the claim and StartExecution: waiting for DynamoDB and Step Functions | 256 |
- * | order routing's Route | 23 ms | five reads, a transaction, one or two writes: waiting for DynamoDB; the rules take microseconds | 256 |
- * | order routing's Confirm | 8 ms | one write, one read, the provider, one write | 256 |
+ * | a flow's Intake | 9–15 ms | a contract check, then the personal-data record, the claim and StartExecution: waiting for DynamoDB and Step Functions | 256 |
+ * | order routing's Route | 19–23 ms | five reads, a transaction, one or two writes: waiting for DynamoDB; the rules take microseconds | 256 |
+ * | order routing's Confirm | 5–8 ms | one write, one read, the provider, one write | 256 |
  * | every other function | not measured per order (not on the order path), or CPU-bound like the listing image check | | 512 |
  *
  * Not lower than 256: a Node 22 process that has loaded one of these bundles (about 0.55 MB each,
