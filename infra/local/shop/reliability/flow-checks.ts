@@ -17,8 +17,14 @@ const CS = { user: 'carl', roles: ['cs-agent'] };
 const LJ = { skuId: 'SKU-LJ-250', priceFen: 19_900 };
 const DH = { skuId: 'SKU-DH-1', priceFen: 88_800 };
 const STORE = 'ST-SH-01';
-/** Flows the faults day touches: STANDARD ones are redriven, EXPRESS ones (order routing) started again by their event. */
-const RECOVERED_FLOWS = ['order-routing', 'stock-out', 'refund', 'complaint'];
+/**
+ * Flows the faults day touches: STANDARD ones are redriven, EXPRESS ones (order routing) started
+ * again by their event. Member callbacks follow the day's high-value orders and refunds (named
+ * `purchase-<orderId>`, `aftersales-<refundId>`).
+ */
+const RECOVERED_FLOWS = ['order-routing', 'stock-out', 'refund', 'complaint', 'member-callback'];
+/** An instance of the faults day, whatever its flow prefixes to the business key. */
+const ofFaultDay = (name: string) => /(^|-)RL-(F|RF)-\d+$/.test(name);
 
 const order = (ctx: ReliabilityContext, orderId: string, memberId: string, sku: { skuId: string; priceFen: number }) =>
   ctx.event('shop.orders', 'OrderPlaced', {
@@ -268,7 +274,8 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
   );
   await ctx.until(async () => (await ctx.executions('refund', 'RL-RF-')).every((e) => e.status !== 'RUNNING'), 30_000 + size.faultRefunds * 100);
   const injected = (await setFaults(ctx)).injected;
-  const failedBefore = (await Promise.all(RECOVERED_FLOWS.map((f) => ctx.executions(f, 'RL-')))).flat().filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT').length;
+  const dayInstances = async (flow: string) => (await ctx.executions(flow, '')).filter((e) => ofFaultDay(e.name));
+  const failedBefore = (await Promise.all(RECOVERED_FLOWS.map(dayInstances))).flat().filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT').length;
 
   // Recovery, as ops would do it: dead letters back on the bus, then one bulk redrive per flow and status.
   let deadLetters = 0;
@@ -308,7 +315,9 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
     // Stock-outs keep waiting for their contact; everything else must have come to an end.
     await ctx.until(async () => (await Promise.all(['order-routing', 'refund'].map((f) => ctx.executions(f, 'RL-')))).flat().every((e) => e.status !== 'RUNNING'), 60_000);
     await ctx.platform.clock.settle();
-    const left = (await Promise.all(['order-routing', 'refund'].map((f) => ctx.executions(f, 'RL-')))).flat().filter((e) => e.status !== 'SUCCEEDED').length;
+    const left =
+      (await Promise.all(['order-routing', 'refund'].map((f) => ctx.executions(f, 'RL-')))).flat().filter((e) => e.status !== 'SUCCEEDED').length +
+      (await dayInstances('member-callback')).filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT').length;
     if (left === 0 && moved === 0 && round === 0) break;
   }
 
@@ -322,7 +331,11 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
     ((await ctx.ops('GET', '/tasks?status=open&limit=100', OPS)).body?.items ?? []).map((t: { businessKey: string }) => t.businessKey),
   );
   const waiting = refunds.filter((e) => e.status === 'RUNNING' && openTasks.has(e.name)).length;
-  const stuck = [...routing, ...refunds].filter((e) => e.status !== 'SUCCEEDED' && !(e.status === 'RUNNING' && openTasks.has(e.name))).length + stockOuts.filter((e) => e.status !== 'RUNNING' && e.status !== 'SUCCEEDED').length;
+  // Callbacks wait days for their time (the clock has not got there): running or done, never failed.
+  const callbacks = await dayInstances('member-callback');
+  const stuck =
+    [...routing, ...refunds].filter((e) => e.status !== 'SUCCEEDED' && !(e.status === 'RUNNING' && openTasks.has(e.name))).length +
+    [...stockOuts, ...callbacks].filter((e) => e.status !== 'RUNNING' && e.status !== 'SUCCEEDED').length;
 
   // Nobody answers the stock-out contacts: an hour to cs-agent, then ops-lead for the rest of 48 hours, then the default.
   await ctx.platform.clock.advance(49 * 3600);
@@ -354,7 +367,7 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
       check: 'faults day: every flow ends as its rules say',
       figure:
         `${faultsFigure}; ${failedBefore} flows failed, ${deadLetters} dead letters and ${redriven} flows redriven${restarted ? `, ${restarted} EXPRESS order routings started again by their event` : ''} in ${rounds + 1} round(s); ` +
-        `${routing.length} orders routed, ${refunds.length} refunds (${decided} succeeded, ${waiting} waiting for aftersales), ${stockOuts.length} stock-outs waiting on ${openContacts.length} contacts; ${stuck} stuck`,
+        `${routing.length} orders routed, ${refunds.length} refunds (${decided} succeeded, ${waiting} waiting for aftersales), ${stockOuts.length} stock-outs waiting on ${openContacts.length} contacts, ${callbacks.length} member callbacks (${callbacks.filter((e) => e.status === 'RUNNING').length} waiting for their day); ${stuck} stuck`,
       pass: routing.length === size.faultOrders && refunds.length === size.faultRefunds && decided + waiting === refunds.length && stuck === 0 && stockOuts.length === unanswered && openContacts.length === unanswered,
     },
     {
