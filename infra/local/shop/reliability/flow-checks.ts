@@ -163,7 +163,7 @@ export async function malformed(ctx: ReliabilityContext, size: ReliabilitySize):
   const indexed = entries.map((e, i) => ({ e, i }));
   const batched = indexed.filter(({ i }) => kinds[i % kinds.length] !== 'oversize');
   const results: Array<{ EventId?: string; ErrorCode?: string }> = new Array(entries.length);
-  (await ctx.put(batched.map(({ e }) => e))).forEach((r, n) => (results[batched[n].i] = r));
+  (await ctx.put(batched.map(({ e }) => e), 'malformed events')).forEach((r, n) => (results[batched[n].i] = r));
   for (const { e, i } of indexed.filter(({ i }) => kinds[i % kinds.length] === 'oversize')) {
     results[i] = await ctx.put([e]).then(
       ([r]) => r,
