@@ -279,6 +279,8 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
 
   // Recovery, as ops would do it: dead letters back on the bus, then one bulk redrive per flow and status.
   let deadLetters = 0;
+  /** Dead letters put back on the bus, by detail-type: each is on the bus (and in its archive) once more. */
+  const redrivenTypes = new Map<string, number>();
   let redriven = 0;
   let restarted = 0;
   let rounds = 0;
@@ -290,6 +292,7 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
     for (let call = 0; call < 100; call++) {
       const answer = await ctx.ops('POST', '/quarantine/dead-letters/redrive', OPS);
       moved += answer.body?.redriven ?? 0;
+      for (const r of answer.body?.results ?? []) if (r.result === 'redriven') redrivenTypes.set(r.detailType, (redrivenTypes.get(r.detailType) ?? 0) + 1);
       if (!answer.body?.waiting || !(answer.body?.redriven + answer.body?.quarantined)) break;
     }
     deadLetters += moved;
@@ -377,7 +380,7 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
     },
     {
       check: 'faults day: refunds paid at most once',
-      figure: `${made.length} refunds made by the provider (${forRequests} for ${refunds.length} refund requests, ${made.length - forRequests} for cancelled stock-out lines; ${providerCalls} calls reached it); ${ledger} paid in the ledger, ${paid.length} RefundPaid events (at least once); ${payTwice} orders refunded twice${twice.length ? ` (${twice.slice(0, 3).join('; ')})` : ''}`,
+      figure: `${made.length} refunds made by the provider (${forRequests} for ${refunds.length} refund requests, ${made.length - forRequests} for cancelled stock-out lines; ${providerCalls} calls reached it); ${ledger} paid in the ledger, ${paid.length} RefundPaid events (at least once; ${redrivenTypes.get('RefundPaid') ?? 0} of them dead letters put back on the bus); ${payTwice} orders refunded twice${twice.length ? ` (${twice.slice(0, 3).join('; ')})` : ''}`,
       pass: payTwice === 0 && forRequests === ledger && ledger <= refunds.length && new Set(paid.map((e) => e.detail.refundId)).size === ledger,
     },
     {
