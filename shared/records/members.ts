@@ -19,7 +19,7 @@ import { GSI2, recordsTable } from './table';
  *   duplicated OrderPlaced counts once; the profile's 12-month figures are summed from them.
  * - `REFUND#<refundId>`: one item per refund paid (`paidFen`, `paidAt`), written once per refund, so
  *   a duplicated RefundPaid counts once; the member view counts and sums them.
- * A member's orders are also found through the orders' gsi1 (`MEMBER#<memberId>` / `ORDER#<placedAt>`, `orders.ts`).
+ * A member's orders are the `PURCHASE#` items above (order records have no index by member).
  */
 export const memberPartition = (memberId: string) => `MEMBER#${memberId}`;
 
