@@ -138,48 +138,109 @@ describe('EXPRESS order routing', () => {
     return { reserved: Number(Item?.reserved?.N), available: Number(Item?.available?.N) };
   };
 
-  it('a failed order routing is listed FAILED with its step and error; its redrive is refused with the way back; its event sent back routes it once', async () => {
+  const order = (orderId: string, quantity: number) =>
+    ['shop.orders', 'OrderPlaced', { ...orderPlaced, orderId, memberId: 'M-RC-1', placedAt: now(), shipTo: { ...addresses.shanghai }, lines: [{ skuId: 'SKU-DH-1', quantity, unitPriceFen: 88_800 }], totalFen: quantity * 88_800 }] as [string, string, unknown];
+  const instanceItem = async (orderId: string) =>
+    (await clients.dynamo.send(new GetItemCommand({ TableName: tableName(platform, 'RecordsTable'), Key: { pk: { S: `FLOW#order-routing#${orderId}` }, sk: { S: 'INSTANCE' } }, ConsistentRead: true }))).Item;
+  const confirmations = async (orderId: string) => {
+    const { Items = [] } = await clients.dynamo.send(
+      new QueryCommand({ TableName: tableName(platform, 'RecordsTable'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `OUTBOX#${orderId}` } }, ConsistentRead: true }),
+    );
+    return Items.filter((item) => item.type?.S === 'order-confirmation').map((item) => item.status?.S);
+  };
+
+  it('a failed order routing keeps its input without personal data; ops restart it from the first step, once, even racing its event sent back; a second restart is 409', async () => {
     const before = await stock();
+    const seen: unknown[] = [];
+    const api = async (method: string, route: string, body?: unknown, as = olivia) => {
+      const response = await opsApi(platform, method, route, as, body);
+      seen.push(response.body);
+      return response;
+    };
     // Every Lambda runs past its timeout: the intake still starts the flow (its retries find the claim), Route and reserve fails.
     await faults({ lambdaTimeoutRate: 1, seed: 7 });
-    await put(['shop.orders', 'OrderPlaced', { ...orderPlaced, orderId: 'RC-ORD-F1', memberId: 'M-RC-1', placedAt: now(), shipTo: { ...addresses.shanghai }, lines: [{ skuId: 'SKU-DH-1', quantity: 2, unitPriceFen: 88_800 }], totalFen: 177_600 }]);
-    const { body: shown } = await eventually(() => opsApi(platform, 'GET', '/flows/order-routing/RC-ORD-F1', olivia), (r) => r.body?.status === 'FAILED', 'the order routing to fail');
-    expect(shown.error).toBe('Sandbox.Timedout');
+    await put(order('RC-ORD-F1', 2), order('RC-ORD-F2', 1));
+    for (const id of ['RC-ORD-F1', 'RC-ORD-F2']) {
+      const { body: shown } = await eventually(() => api('GET', `/flows/order-routing/${id}`), (r) => r.body?.status === 'FAILED', `${id} to fail`);
+      expect(shown.error).toBe('Sandbox.Timedout');
+    }
     await faults();
 
-    const listed = await opsApi(platform, 'GET', '/flows?flow=order-routing&status=FAILED', olivia);
+    // The record keeps the execution's input ($$.Execution.Input), in which the intake put a reference for the phone and address.
+    const item = await instanceItem('RC-ORD-F1');
+    const input = JSON.parse(item!.input!.S!);
+    expect(input).toMatchObject({ orderId: 'RC-ORD-F1', memberId: 'M-RC-1', lines: [{ skuId: 'SKU-DH-1', quantity: 2 }], personalDataRef: expect.any(String) });
+    expect(input).not.toHaveProperty('shipTo');
+    expect(input).not.toHaveProperty('phone');
+    expect(JSON.stringify(item)).not.toContain(orderPlaced.phone);
+    expect(JSON.stringify(item)).not.toContain(addresses.shanghai.district);
+
+    const listed = await api('GET', '/flows?flow=order-routing&status=FAILED');
     expect(listed.status).toBe(200);
     expect(listed.body.skipped).toBeUndefined();
-    expect(listed.body.items).toEqual([
-      expect.objectContaining({ flow: 'order-routing', businessKey: 'RC-ORD-F1', status: 'FAILED', step: 'Route and reserve', error: 'Sandbox.Timedout', redrivable: false, redriveCount: 0, notRedrivableReason: expect.stringContaining('EXPRESS') }),
-    ]);
-    expect((await opsApi(platform, 'GET', `/flows?flow=order-routing&status=FAILED&since=${encodeURIComponent(new Date(platform.clock.now() + 60_000).toISOString())}`, olivia)).body.items).toEqual([]);
+    expect(listed.body.items.map((i: { businessKey: string }) => i.businessKey).sort()).toEqual(['RC-ORD-F1', 'RC-ORD-F2']);
+    expect(listed.body.items).toContainEqual(expect.objectContaining({ flow: 'order-routing', businessKey: 'RC-ORD-F1', status: 'FAILED', step: 'Route and reserve', error: 'Sandbox.Timedout', redrivable: true, redriveCount: 0 }));
+    expect(listed.body.items[0]).not.toHaveProperty('notRedrivableReason');
+    expect((await api('GET', `/flows?flow=order-routing&status=FAILED&since=${encodeURIComponent(new Date(platform.clock.now() + 60_000).toISOString())}`)).body.items).toEqual([]);
     const everyFlow: string[] = [];
     for (let token: string | undefined, pages = 0; pages === 0 || (token && pages < 20); pages++) {
-      const page = await opsApi(platform, 'GET', `/flows?status=FAILED${token ? `&nextToken=${token}` : ''}`, olivia);
+      const page = await api('GET', `/flows?status=FAILED${token ? `&nextToken=${token}` : ''}`);
       everyFlow.push(...page.body.items.map((i: { flow: string; businessKey: string }) => `${i.flow}/${i.businessKey}`));
       token = page.body.nextToken;
     }
     expect(everyFlow).toContain('order-routing/RC-ORD-F1');
-    const running = await opsApi(platform, 'GET', '/flows?flow=order-routing&status=RUNNING', olivia);
+    const running = await api('GET', '/flows?flow=order-routing&status=RUNNING');
     expect(running.body).toMatchObject({ items: [], skipped: [{ flow: 'order-routing', reason: expect.stringContaining('only its FAILED instances are listed') }] });
-    const cli = await opsCli(clients.stateDir, 'flows', 'list', '--status', 'FAILED', '--flow', 'order-routing', '--as', 'olivia:ops-lead');
-    expect(cli).toMatch(/RC-ORD-F1\s+FAILED\s+Route and reserve\s+Sandbox\.Timedout/);
+    const cliList = await opsCli(clients.stateDir, 'flows', 'list', '--status', 'FAILED', '--flow', 'order-routing', '--as', 'olivia:ops-lead');
+    expect(cliList).toMatch(/RC-ORD-F1\s+FAILED\s+Route and reserve\s+Sandbox\.Timedout/);
 
-    const refused = await opsApi(platform, 'POST', '/flows/order-routing/RC-ORD-F1/redrive', olivia);
-    expect(refused.status).toBe(400);
-    expect(refused.body.errors).toEqual([{ field: 'flow', message: expect.stringMatching(/EXPRESS state machine, which Step Functions cannot redrive.*started again by its event/) }]);
-    expect(await auditOfToday()).toEqual(expect.arrayContaining([{ actor: 'olivia', action: 'flow.redrive', target: 'order-routing/RC-ORD-F1', outcome: 'refused' }]));
+    expect((await api('POST', '/flows/order-routing/RC-ORD-F1/redrive', undefined, carl)).status).toBe(403);
+    const timedOut = await api('POST', '/flows/order-routing/redrive', { status: 'TIMED_OUT' });
+    expect(timedOut.status).toBe(400);
+    expect(timedOut.body.errors).toEqual([{ field: 'status', message: expect.stringContaining('records only its FAILED instances') }]);
+    const dryRun = await api('POST', '/flows/order-routing/redrive', { status: 'FAILED', dryRun: true });
+    expect(dryRun.body).toMatchObject({ recovery: 'restart', dryRun: true, matched: 2, redriven: 2, notRedrivable: 0, failed: 0, more: false });
+    expect(dryRun.body.results).toContainEqual({ flow: 'order-routing', businessKey: 'RC-ORD-F2', result: 'would-restart', fromStep: 'Route and reserve' });
+    expect(await instanceItem('RC-ORD-F2')).toMatchObject({ status: { S: 'FAILED' } });
+    const cliDryRun = await opsCli(clients.stateDir, 'flows', 'redrive', 'order-routing', '--status', 'FAILED', '--dry-run', '--as', 'olivia:ops-lead');
+    expect(cliDryRun).toMatch(/order-routing FAILED: 2 matched, 2 would restart, 0 not redrivable, 0 failed/);
 
-    // The way back: the OrderPlaced its intake timed out on waits in the dead-letter queue; redriven, it routes the order.
-    const redriven = await opsApi(platform, 'POST', '/quarantine/dead-letters/redrive', olivia);
+    // One instance restarted through the CLI: from the first step, with the input recorded.
+    const cliRestart = await opsCli(clients.stateDir, 'flows', 'redrive', 'order-routing', 'RC-ORD-F1', '--as', 'olivia:ops-lead');
+    expect(cliRestart).toMatch(/order-routing RC-ORD-F1: restarted from Route and reserve/);
+    const { body: routed } = await eventually(() => api('GET', '/flows/order-routing/RC-ORD-F1'), (r) => r.body?.status === 'SUCCEEDED', 'RC-ORD-F1 to be routed');
+    expect(routed.result).toMatchObject({ outcome: 'routed' });
+    expect(await instanceItem('RC-ORD-F1')).not.toHaveProperty('input');
+    const again = await api('POST', '/flows/order-routing/RC-ORD-F1/redrive');
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/RC-ORD-F1 cannot be restarted: it is SUCCEEDED/);
+    expect((await api('POST', '/flows/order-routing/RC-ORD-NONE/redrive')).status).toBe(404);
+    expect(await auditOfToday()).toEqual(
+      expect.arrayContaining([
+        { actor: 'olivia', action: 'flow.redrive', target: 'order-routing/RC-ORD-F1', outcome: 'done' },
+        { actor: 'olivia', action: 'flow.redrive', target: 'order-routing/RC-ORD-F1', outcome: 'refused' },
+        { actor: 'olivia', action: 'flows.redrive', target: 'order-routing FAILED (dry run)', outcome: 'done' },
+      ]),
+    );
+
+    // The other restarted in bulk while its OrderPlaced (and RC-ORD-F1's), which the timed-out intake left in the
+    // dead-letter queue, comes back: the intake's claim and the restart's are one conditional write, so it starts once.
+    const [bulk, redriven] = await Promise.all([api('POST', '/flows/order-routing/redrive', { status: 'FAILED' }), api('POST', '/quarantine/dead-letters/redrive')]);
+    expect(bulk.status).toBe(200);
     expect(redriven.body.redriven).toBeGreaterThan(0);
+    expect(bulk.body.redriven + bulk.body.notRedrivable).toBeLessThanOrEqual(1);
     await platform.clock.settle();
-    const { body } = await eventually(() => opsApi(platform, 'GET', '/flows/order-routing/RC-ORD-F1', olivia), (r) => r.body?.status === 'SUCCEEDED', 'the order to be routed');
-    expect(body.result).toMatchObject({ outcome: 'routed' });
-    expect((await opsApi(platform, 'GET', '/flows?flow=order-routing&status=FAILED', olivia)).body.items).toEqual([]);
-    // Route ran twice (its timed-out run reserved already); the two units are reserved once.
-    expect(await stock()).toEqual({ reserved: before.reserved + 2, available: before.available - 2 });
+    await eventually(() => api('GET', '/flows/order-routing/RC-ORD-F2'), (r) => r.body?.status === 'SUCCEEDED', 'RC-ORD-F2 to be routed');
+    await platform.clock.settle();
+    expect((await api('GET', '/flows?flow=order-routing&status=FAILED')).body.items).toEqual([]);
+    // Route ran again on each (their timed-out runs reserved already): 3 units reserved once; one confirmation each.
+    expect(await stock()).toEqual({ reserved: before.reserved + 3, available: before.available - 3 });
+    expect(await confirmations('RC-ORD-F1')).toEqual(['sent']);
+    expect(await confirmations('RC-ORD-F2')).toEqual(['sent']);
+    for (const printed of [JSON.stringify(seen), cliList, cliDryRun, cliRestart]) {
+      expect(printed).not.toContain(orderPlaced.phone);
+      expect(printed).not.toContain(addresses.shanghai.district);
+    }
   });
 });
 

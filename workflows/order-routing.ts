@@ -32,8 +32,9 @@ export const ORDER_ROUTING_FLOW = 'order-routing';
  * step is idempotent already (the reservation, the outbox, the announcement's consumers), and the
  * flow records its end on the instance's record, which `GET /flows/order-routing/{orderId}` serves.
  * An Express execution cannot be redriven (AWS refuses it): a failed order is recorded as FAILED
- * with its step and error, listed by `GET /flows?flow=order-routing&status=FAILED`, and started
- * again by its event (the intake's claim takes a FAILED instance again).
+ * with its step, error and input, listed by `GET /flows?flow=order-routing&status=FAILED`, and
+ * started again from the top with that input by the ops API's redrive, or by its event sent again
+ * (both take the FAILED instance with the intake's claim, so the two racing start it once).
  */
 export class OrderRoutingFlow extends Construct {
   readonly stateMachine: FlowStateMachine;
@@ -52,20 +53,23 @@ export class OrderRoutingFlow extends Construct {
       pk: DynamoAttributeValue.fromString(JsonPath.format(`${instance.pk}{}`, JsonPath.stringAt('$.orderId'))),
       sk: DynamoAttributeValue.fromString(instance.sk),
     };
-    // A failure is recorded on the instance (status, the step, the error and its cause, and the
-    // index of failed instances that GET /flows lists), then the execution fails: Express keeps
-    // no history to find it by. Each step's Catch goes through a Pass naming the step.
+    // A failure is recorded on the instance (status, the step, the error and its cause, the
+    // execution's input, and the index of failed instances that GET /flows lists), then the
+    // execution fails: Express keeps no history to find it by, and cannot be redriven, so the
+    // input kept is what the ops API restarts it with (it holds no personal data: the intake put
+    // a `personalDataRef` in their place). Each step's Catch goes through a Pass naming the step.
     const failed = new Fail(this, 'Failed', { error: 'OrderRoutingFailed', cause: 'a step failed after its retries (see the instance record)' });
     const recordFailure = new DynamoUpdateItem(this, 'Record the failure', {
       table: resources.tables.records,
       key: instanceKey,
-      updateExpression: 'SET #status = :failed, #error = :error, failure = :failure, failedStep = :step, gsi1pk = :index, gsi1sk = startedAt',
-      expressionAttributeNames: { '#status': 'status', '#error': 'error' },
+      updateExpression: 'SET #status = :failed, #error = :error, failure = :failure, failedStep = :step, #input = :input, gsi1pk = :index, gsi1sk = startedAt',
+      expressionAttributeNames: { '#status': 'status', '#error': 'error', '#input': 'input' },
       expressionAttributeValues: {
         ':failed': DynamoAttributeValue.fromString('FAILED'),
         ':error': DynamoAttributeValue.fromString(JsonPath.stringAt('$.failure.Error')),
         ':failure': DynamoAttributeValue.fromString(JsonPath.jsonToString(JsonPath.objectAt('$.failure'))),
         ':step': DynamoAttributeValue.fromString(JsonPath.stringAt('$.failedAt.step')),
+        ':input': DynamoAttributeValue.fromString(JsonPath.jsonToString(JsonPath.objectAt('$$.Execution.Input'))),
         ':index': DynamoAttributeValue.fromString(failedInstancesPartition(ORDER_ROUTING_FLOW)),
       },
       resultPath: JsonPath.DISCARD,

@@ -189,8 +189,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Resume a FAILED, TIMED_OUT or ABORTED instance from the step it did not finish (Step Functions RedriveExecution)
-         * @description Role ops-lead; audited. Steps that succeeded are not run again. 409 with the reason when the instance may not be redriven (running, succeeded, stopped more than 14 days ago); 400 for an EXPRESS flow, which Step Functions cannot redrive: the message says how such an instance is started again (its event sent back: the intake takes a FAILED instance again).
+         * Resume a FAILED, TIMED_OUT or ABORTED instance from the step it did not finish (Step Functions RedriveExecution); restart a FAILED EXPRESS instance
+         * @description Role ops-lead; audited. Steps that succeeded are not run again. 409 with the reason when the instance may not be redriven (running, succeeded, stopped more than 14 days ago). An EXPRESS flow (order routing), which Step Functions cannot redrive, is `restarted`: its FAILED instance is claimed again as the intake claims it (a racing redelivery of its event starts nothing) and started from its first step with the input its failure record kept; every step is idempotent per business key. 409 naming the status when it is not FAILED.
          */
         post: operations["redriveFlow"];
         delete?: never;
@@ -213,7 +213,7 @@ export interface paths {
         put?: never;
         /**
          * Redrive every instance of a flow in a status (stopped since a time), or say which it would (dryRun)
-         * @description Role ops-lead; audited. Up to 100 instances per call: `more` is true when more matched; call again.
+         * @description Role ops-lead; audited. Up to 100 instances per call: `more` is true when more matched; call again. For an EXPRESS flow, status FAILED only: each FAILED instance is restarted as the single route does (`recovery: restart`).
          */
         post: operations["redriveFlows"];
         delete?: never;
@@ -475,7 +475,13 @@ export interface components {
             status: components["schemas"]["RedrivableStatus"];
             since?: string;
             dryRun: boolean;
+            /**
+             * @description redrive: STANDARD executions resumed from the step they did not finish; restart: FAILED EXPRESS instances started again from the top
+             * @enum {string}
+             */
+            recovery: "redrive" | "restart";
             matched: number;
+            /** @description instances redriven or restarted (on a dry run: that would be) */
             redriven: number;
             notRedrivable: number;
             failed: number;
@@ -747,9 +753,12 @@ export interface components {
         RedriveResult: {
             flow: string;
             businessKey: string;
-            /** @enum {string} */
-            result: "redriven" | "would-redrive" | "not-redrivable" | "failed";
-            /** @description the step the redrive resumes at */
+            /**
+             * @description redriven: a STANDARD execution resumed (RedriveExecution); restarted: a FAILED EXPRESS instance started again from its first step with its recorded input
+             * @enum {string}
+             */
+            result: "redriven" | "would-redrive" | "restarted" | "would-restart" | "not-redrivable" | "failed";
+            /** @description the step the redrive resumes at, or a restart begins at */
             fromStep?: string;
             redriveCount?: number;
             reason?: string;
@@ -1177,7 +1186,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the instance, redriven */
+            /** @description the instance, redriven or restarted */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,17 +1,16 @@
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { findContract } from '../../events/catalog';
-import { documents, stepFunctions } from '../../shared/aws';
-import { addMs, nowIso, SECOND } from '../../shared/clock';
-import { FlowInstances } from '../../shared/records/flow-instances';
+import { documents } from '../../shared/aws';
+import { nowIso } from '../../shared/clock';
+import { startInstance } from '../../shared/flow-starts';
 import { defineEnv } from '../../shared/env';
 import { logger } from '../../shared/logger';
 import { PersonalData } from '../../shared/records/personal-data';
 import { Quarantine } from '../../shared/records/quarantine';
 import { envelopeHandler, type EventEnvelope } from '../../shared/handlers/event';
 import { toFieldErrors, type FieldError } from '../../shared/validation';
-import { businessKeyOf, executionNameFor } from '../../shared/executions';
+import { businessKeyOf } from '../../shared/executions';
 
 const env = defineEnv(
   z.object({
@@ -64,32 +63,13 @@ export async function startFlow(event: EventEnvelope): Promise<IntakeResult> {
     ...(await withoutPersonalData(fields, contract.personalData, FLOW, businessKey)),
     ...(BUSINESS_KEY_FIELD ? { [BUSINESS_KEY_FIELD]: businessKey } : {}),
   };
-  const claimSeconds = env().CLAIM_STARTS_SECONDS;
-  const claimedAt = nowIso();
-  if (claimSeconds !== undefined) {
-    const claimed = await new FlowInstances().claim(FLOW, businessKey, claimedAt, addMs(claimedAt, claimSeconds * SECOND));
-    if (!claimed) {
-      logger.info('duplicate start ignored', { flow: FLOW, businessKey, eventId: event.id });
-      return { status: 'duplicate', businessKey };
-    }
-  }
-  try {
-    const started = await stepFunctions().send(
-      new StartExecutionCommand({
-        stateMachineArn: STATE_MACHINE_ARN,
-        name: executionNameFor(businessKey),
-        input: JSON.stringify(input),
-      }),
-    );
-    logger.info('flow started', { flow: FLOW, businessKey, eventId: event.id });
-    return { status: 'started', executionArn: started.executionArn!, businessKey };
-  } catch (error) {
-    // The claim goes back, so EventBridge's retry of this event can start the instance.
-    if (claimSeconds !== undefined) await new FlowInstances().release(FLOW, businessKey, claimedAt);
-    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+  const started = await startInstance({ flow: FLOW, businessKey, stateMachineArn: STATE_MACHINE_ARN, input, claimSeconds: env().CLAIM_STARTS_SECONDS });
+  if (started.status === 'duplicate') {
     logger.info('duplicate start ignored', { flow: FLOW, businessKey, eventId: event.id });
     return { status: 'duplicate', businessKey };
   }
+  logger.info('flow started', { flow: FLOW, businessKey, eventId: event.id });
+  return { status: 'started', executionArn: started.executionArn, businessKey };
 }
 
 /**

@@ -365,12 +365,13 @@ function recoveryPaths(): Record<string, JsonSchema> {
       post: operation({
         operationId: 'redriveFlow',
         tag: 'recovery',
-        summary: 'Resume a FAILED, TIMED_OUT or ABORTED instance from the step it did not finish (Step Functions RedriveExecution)',
+        summary: 'Resume a FAILED, TIMED_OUT or ABORTED instance from the step it did not finish (Step Functions RedriveExecution); restart a FAILED EXPRESS instance',
         description:
           'Role ops-lead; audited. Steps that succeeded are not run again. 409 with the reason when the instance may not be redriven ' +
-          '(running, succeeded, stopped more than 14 days ago); 400 for an EXPRESS flow, which Step Functions cannot redrive: the message says ' +
-          'how such an instance is started again (its event sent back: the intake takes a FAILED instance again).',
-        ok: { id: 'RedriveResult', description: 'the instance, redriven' },
+          '(running, succeeded, stopped more than 14 days ago). An EXPRESS flow (order routing), which Step Functions cannot redrive, is `restarted`: ' +
+          "its FAILED instance is claimed again as the intake claims it (a racing redelivery of its event starts nothing) and started from its first step with " +
+          'the input its failure record kept; every step is idempotent per business key. 409 naming the status when it is not FAILED.',
+        ok: { id: 'RedriveResult', description: 'the instance, redriven or restarted' },
         errors: [400, 401, 403, 404, 409],
       }),
     },
@@ -380,7 +381,9 @@ function recoveryPaths(): Record<string, JsonSchema> {
         operationId: 'redriveFlows',
         tag: 'recovery',
         summary: 'Redrive every instance of a flow in a status (stopped since a time), or say which it would (dryRun)',
-        description: 'Role ops-lead; audited. Up to 100 instances per call: `more` is true when more matched; call again.',
+        description:
+          'Role ops-lead; audited. Up to 100 instances per call: `more` is true when more matched; call again. ' +
+          'For an EXPRESS flow, status FAILED only: each FAILED instance is restarted as the single route does (`recovery: restart`).',
         body: { id: 'BulkRedriveBody', required: true },
         ok: { id: 'BulkRedriveResponse', description: 'the count and the result of each instance' },
         errors: [400, 401, 403, 404],

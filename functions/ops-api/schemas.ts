@@ -226,8 +226,10 @@ export const ListFlowsResponse = z.object({
 export const RedriveResult = z.object({
   flow: z.string(),
   businessKey: z.string(),
-  result: z.enum(['redriven', 'would-redrive', 'not-redrivable', 'failed']),
-  fromStep: z.string().optional().describe('the step the redrive resumes at'),
+  result: z
+    .enum(['redriven', 'would-redrive', 'restarted', 'would-restart', 'not-redrivable', 'failed'])
+    .describe('redriven: a STANDARD execution resumed (RedriveExecution); restarted: a FAILED EXPRESS instance started again from its first step with its recorded input'),
+  fromStep: z.string().optional().describe('the step the redrive resumes at, or a restart begins at'),
   redriveCount: z.number().int().optional(),
   reason: z.string().optional(),
 });
@@ -243,8 +245,9 @@ export const BulkRedriveResponse = z.object({
   status: RedrivableStatus,
   since: z.string().optional(),
   dryRun: z.boolean(),
+  recovery: z.enum(['redrive', 'restart']).describe('redrive: STANDARD executions resumed from the step they did not finish; restart: FAILED EXPRESS instances started again from the top'),
   matched: z.number().int(),
-  redriven: z.number().int(),
+  redriven: z.number().int().describe('instances redriven or restarted (on a dry run: that would be)'),
   notRedrivable: z.number().int(),
   failed: z.number().int(),
   more: z.boolean().describe('more instances match than one call handles: call again'),

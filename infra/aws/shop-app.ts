@@ -1,4 +1,5 @@
 import type { App } from 'aws-cdk-lib';
+import { StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { acknowledgeNagFindings, addNagChecks } from './nag';
 import { ApiStack } from './stacks/api-stack';
 import { BusStack } from './stacks/bus-stack';
@@ -31,6 +32,7 @@ export function defineShopApp(app: App, { stage, flows, checks = true, console =
     bus: bus.bus,
     deadLetters: bus.deadLetters,
     stateMachineNames: new Map([...(workflows?.stateMachines ?? [])].map(([flow, machine]) => [flow, machine.name])),
+    expressFlows: [...(workflows?.stateMachines ?? [])].filter(([, machine]) => machine.type === StateMachineType.EXPRESS).map(([flow]) => flow),
     console,
   });
   if (checks) {

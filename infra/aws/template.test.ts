@@ -83,6 +83,20 @@ describe('the production app', () => {
     expect(statements[0].id).toMatch(/^ListingReviewCheckListing/);
   });
 
+  it('lets only the recovery API start executions from the API stack, and only of the EXPRESS order-routing machine (its restart of a FAILED instance)', () => {
+    const api = templates['Shop-test-Api'];
+    const starting = Object.entries(api.findResources('AWS::IAM::Policy')).flatMap(([id, policy]) =>
+      (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>)
+        .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('states:StartExecution') || action === 'states:*'))
+        .map((statement) => ({ id, statement })),
+    );
+    expect(starting).toHaveLength(1);
+    expect(starting[0].id).toMatch(/^RecoveryApi/);
+    expect(starting[0].statement.Action).toBe('states:StartExecution');
+    expect(JSON.stringify(starting[0].statement.Resource)).toMatch(/:stateMachine:order-routing-test"/);
+    expect([starting[0].statement.Resource].flat()).toHaveLength(1);
+  });
+
   it('has the shop-platform bus with a replay archive and an encrypted dead-letter queue', () => {
     const bus = templates['Shop-test-Bus'];
     bus.hasResourceProperties('AWS::Events::EventBus', { Name: EVENT_BUS_NAME });
@@ -162,6 +176,14 @@ describe('the flows', () => {
     const rest = functions.filter((f) => !/^Starts |reserves the stock of an order|Queues and sends the order confirmation/.test(f.Properties.Description ?? ''));
     expect(rest.length).toBeGreaterThan(10);
     expect(new Set(rest.map((f) => f.Properties.MemorySize))).toEqual(new Set([MEMORY_MB.default]));
+  });
+
+  it("records a failed order routing's execution input on its instance, which the recovery API restarts it with", () => {
+    const [machine] = Object.values(workflows().findResources('AWS::StepFunctions::StateMachine')).filter((m) => JSON.stringify(m).includes('order-routing-test'));
+    const states = allStates(inspectableDefinition(machine.Properties));
+    const record = states.find(([name]) => name === 'Record the failure')?.[1] as { Parameters: { UpdateExpression: string; ExpressionAttributeValues: Record<string, { 'S.$'?: string }> } };
+    expect(record.Parameters.UpdateExpression).toContain('#input = :input');
+    expect(record.Parameters.ExpressionAttributeValues[':input']).toEqual({ 'S.$': 'States.JsonToString($$.Execution.Input)' });
   });
 
   it('claims each start of an EXPRESS flow in its intake, for as long as the machine may run', () => {

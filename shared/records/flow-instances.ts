@@ -15,7 +15,9 @@ import { GSI1, recordsTable } from './table';
  *   `stoppedAt`, `steps` (`[{name, enteredAt, exitedAt}]`), `error`, and the flow's result: as JSON
  *   text in `result`, or where another record holds it already, `resultFrom` (`{pk, sk, path}`,
  *   a dotted attribute path), so the end costs one small write. A FAILED instance also holds
- *   `failedStep` (the state that failed) and `failure` (the Catch's `{Error, Cause}` as JSON text).
+ *   `failedStep` (the state that failed), `failure` (the Catch's `{Error, Cause}` as JSON text) and
+ *   `input` (the execution's input as JSON text, free of personal data: the intake replaced it
+ *   with a `personalDataRef`), which the ops API's redrive starts it again with.
  * - Index `gsi1`, FAILED instances only (sparse: the state machine writes these keys when it
  *   records a failure, the next claim removes them): `gsi1pk` = `FLOWS#<flow>#FAILED`,
  *   `gsi1sk` = `startedAt` (an Express execution runs at most 5 minutes: it stopped soon after).
@@ -47,6 +49,8 @@ export interface FailedInstance {
   failedStep?: string;
   error?: string;
   cause?: string;
+  /** Its record kept the execution's input, so the ops API can start it again. */
+  restartable: boolean;
 }
 
 interface StoredInstance {
@@ -59,6 +63,7 @@ interface StoredInstance {
   error?: string;
   failedStep?: string;
   failure?: string;
+  input?: string;
 }
 
 /** The Catch's error output, `{Error, Cause}`, as the state machine stored it (JSON text). */
@@ -85,9 +90,9 @@ export class FlowInstances {
   async claim(flow: string, businessKey: string, startedAt: string, claimedUntil: string): Promise<boolean> {
     const claimed = await this.table.update(flowInstanceKey(flow, businessKey), {
       // A FAILED instance taken again leaves the index of failed ones (gsi1) with its failure.
-      UpdateExpression: 'SET #status = :running, startedAt = :startedAt, claimedUntil = :until REMOVE stoppedAt, #error, failedStep, failure, gsi1pk, gsi1sk',
+      UpdateExpression: 'SET #status = :running, startedAt = :startedAt, claimedUntil = :until REMOVE stoppedAt, #error, failedStep, failure, #input, gsi1pk, gsi1sk',
       ConditionExpression: 'attribute_not_exists(pk) OR (#status = :running AND claimedUntil < :startedAt) OR #status = :failed',
-      ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+      ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#input': 'input' },
       ExpressionAttributeValues: { ':running': 'RUNNING', ':failed': 'FAILED', ':startedAt': startedAt, ':until': claimedUntil },
     });
     return claimed !== undefined;
@@ -123,6 +128,16 @@ export class FlowInstances {
     };
   }
 
+  /**
+   * What a restart needs: the instance's status and, when it FAILED, the input its execution had
+   * (absent on failures recorded before the flow kept it).
+   */
+  async restartable(flow: string, businessKey: string): Promise<{ status: FlowInstance['status']; input?: unknown } | undefined> {
+    const stored = await this.table.get<StoredInstance>(flowInstanceKey(flow, businessKey));
+    if (!stored) return undefined;
+    return { status: stored.status, ...(stored.status === 'FAILED' && stored.input !== undefined ? { input: JSON.parse(stored.input) } : {}) };
+  }
+
   /** FAILED instances of a flow, newest start first, started at or after `since`; paged by `after`. */
   async failed(flow: string, options: { since?: string; limit: number; after?: Record<string, unknown> }): Promise<{ items: FailedInstance[]; next?: Record<string, unknown> }> {
     const prefix = flowInstanceKey(flow, '').pk;
@@ -143,6 +158,7 @@ export class FlowInstances {
         ...(stored.failedStep ? { failedStep: stored.failedStep } : {}),
         ...(stored.error ? { error: stored.error } : {}),
         ...(causeOf(stored.failure) ? { cause: causeOf(stored.failure) } : {}),
+        restartable: stored.input !== undefined,
       })),
       ...(page.next ? { next: page.next } : {}),
     };

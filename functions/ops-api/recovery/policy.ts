@@ -15,6 +15,13 @@ export const BULK_REDRIVE_LIMIT = 100;
 /** Redrives in flight at once in a bulk call: within Step Functions' RedriveExecution rate. */
 export const REDRIVE_CONCURRENCY = 10;
 
+/**
+ * How long a restart's claim on an EXPRESS instance holds if its start never happens: an Express
+ * execution runs at most 5 minutes (AWS's limit, and the order-routing machine's timeout), as
+ * the intake's claim does (CLAIM_STARTS_SECONDS, the machine's timeout).
+ */
+export const EXPRESS_CLAIM_SECONDS = 5 * 60;
+
 /** History events read (newest first) to find the step an instance is in or failed at. */
 export const HISTORY_EVENTS_FOR_STEP = 100;
 

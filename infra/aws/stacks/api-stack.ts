@@ -15,6 +15,11 @@ export interface ApiStackProps extends StackProps {
   tables: { tasks: ITable; records: ITable; quarantine: ITable };
   /** The flows the API answers for: flow name → state machine name. */
   stateMachineNames: Map<string, string>;
+  /**
+   * The flows of those that run on EXPRESS machines: Step Functions cannot redrive them, so the
+   * recovery routes restart their FAILED instances with StartExecution (on those machines only).
+   */
+  expressFlows?: readonly string[];
   /** The bus quarantine replays put events back on. */
   bus?: IEventBus;
   /** Host the ops console on CloudFront (AWS); the local platform serves it itself. */
@@ -127,6 +132,10 @@ export class ApiStack extends Stack {
           resources: machines.map(([, name]) => arn('execution', `${name}:*`)),
         }),
       );
+      const express = machines.filter(([flow]) => props.expressFlows?.includes(flow));
+      if (express.length > 0) {
+        recovery.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: express.map(([, name]) => arn('stateMachine', name)) }));
+      }
       for (const [, name] of machines) {
         Validations.of(recovery).acknowledge({
           id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,

@@ -20,10 +20,11 @@ export function formatRedrive(result: RedriveResult): string {
   return `${result.flow} ${result.businessKey}: ${result.result}${from}${result.redriveCount ? ` (redrive ${result.redriveCount})` : ''}${result.reason ? `: ${result.reason}` : ''}`;
 }
 
-export function formatBulkRedrive(summary: { flow: string; status: string; dryRun: boolean; matched: number; redriven: number; notRedrivable: number; failed: number; results: RedriveResult[] }): string {
+export function formatBulkRedrive(summary: { flow: string; status: string; dryRun: boolean; recovery?: 'redrive' | 'restart'; matched: number; redriven: number; notRedrivable: number; failed: number; results: RedriveResult[] }): string {
   const rows = summary.results.map((r) => [r.businessKey, r.result, r.fromStep ?? '-', r.reason ?? '']);
   const head = rows.length ? `${formatTable(['BUSINESS KEY', 'RESULT', 'FROM STEP', 'REASON'], rows)}\n` : '';
-  const verb = summary.dryRun ? 'would redrive' : 'redriven';
+  // EXPRESS instances are restarted from their first step, not redriven (see functions/ops-api/recovery/flows.ts).
+  const verb = summary.recovery === 'restart' ? (summary.dryRun ? 'would restart' : 'restarted') : summary.dryRun ? 'would redrive' : 'redriven';
   return `${head}${summary.flow} ${summary.status}: ${summary.matched} matched, ${summary.redriven} ${verb}, ${summary.notRedrivable} not redrivable, ${summary.failed} failed`;
 }
 

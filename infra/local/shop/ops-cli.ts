@@ -365,7 +365,7 @@ flows
 
 flows
   .command('redrive <flow> [businessKey]')
-  .description('resume a failed instance from the step it did not finish; without a key, every instance in --status (ops-lead)')
+  .description('resume a failed instance from the step it did not finish (an EXPRESS flow\'s FAILED instance: restart it from its first step); without a key, every instance in --status (ops-lead)')
   .addOption(new Option('--status <status>', 'with no business key: redrive every instance in this status').choices(['FAILED', 'TIMED_OUT', 'ABORTED']))
   .option('--since <time>', 'with --status: only instances that stopped at or after this ISO-8601 time')
   .option('--dry-run', 'with --status: say what would be redriven, change nothing')
@@ -375,7 +375,8 @@ flows
 Examples:
   npm run ops -- flows redrive refund R-1001 --as olivia:ops-lead
   npm run ops -- flows redrive refund --status FAILED --dry-run --as olivia:ops-lead
-  npm run ops -- flows redrive order-routing --status TIMED_OUT --since 2026-11-23T00:00:00Z --as olivia:ops-lead`,
+  npm run ops -- flows redrive complaint --status TIMED_OUT --since 2026-11-23T00:00:00Z --as olivia:ops-lead
+  npm run ops -- flows redrive order-routing --status FAILED --as olivia:ops-lead   (EXPRESS: restarted from the first step)`,
   )
   .action(async (flow: string, businessKey: string | undefined, options: { status?: string; since?: string; dryRun?: boolean }, command: Command) => {
     const global = globals(command);
@@ -391,6 +392,7 @@ Examples:
     const total: Bulk = { flow, status: options.status, dryRun: Boolean(options.dryRun), matched: 0, redriven: 0, notRedrivable: 0, failed: 0, results: [], more: false };
     for (;;) {
       const round = await callApi<Bulk>(global, 'POST', `/flows/${segment(flow)}/redrive`, body);
+      total.recovery = round.recovery;
       total.matched = Math.max(total.matched, round.matched);
       total.redriven += round.redriven;
       total.notRedrivable = round.notRedrivable;
