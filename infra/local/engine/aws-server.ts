@@ -7,8 +7,8 @@ import { isS3Request, serveS3 } from './s3/http';
 import type { LocalSqs } from './sqs';
 import { isQueryRequest, queryErrorHeader, serveSqsQuery } from './sqs-query';
 import type { LocalS3 } from './s3/service';
-import { startAccounting } from './capacity-accounting';
-import { TRACE_HEADER, contextFromHeader, traceContext, type PlatformTrace } from './trace';
+import { CONDITIONAL_WRITES, startAccounting, type Accounting } from './capacity-accounting';
+import { TRACE_HEADER, contextFromHeader, traceContext, unitsFor, type PlatformTrace } from './trace';
 
 /** A service answering `X-Amz-Target: <Prefix>.<Action>` with `Action(request)`. */
 export type ServiceApi = Record<string, unknown>;
@@ -72,7 +72,7 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
 /** A request to a service of the endpoint (`X-Amz-Target` routed), however it arrived: header names in lower case. */
 export interface AwsRequest {
   headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
+  body: Buffer | string;
 }
 
 /** What the endpoint answers it. */
@@ -104,7 +104,8 @@ export async function dispatchAwsRequest(request: AwsRequest, options: AwsServer
   }
   let input: unknown;
   try {
-    input = request.body.length ? JSON.parse(request.body.toString('utf8')) : {};
+    const text = typeof request.body === 'string' ? request.body : request.body.toString('utf8');
+    input = text.length ? JSON.parse(text) : {};
   } catch {
     return awsError(contentType, new AwsServiceError('SerializationException', 'Request body is not valid JSON'));
   }
@@ -204,34 +205,75 @@ async function proxy(request: AwsRequest, endpoint: string): Promise<AwsAnswer> 
  * may change).
  */
 async function tracedProxy(request: AwsRequest, endpoint: string, action: string, trace: PlatformTrace): Promise<AwsAnswer> {
-  const text = request.body.toString('utf8');
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return proxy(request, endpoint);
+  const text = typeof request.body === 'string' ? request.body : request.body.toString('utf8');
+  const sizing = { endpoint, sizeTransactions: trace.sizeTransactions };
+  let accounting: Accounting | undefined;
+  let sent = trace.sizeTransactions && action === 'TransactWriteItems' ? undefined : quickAccounting(action, text);
+  if (sent === undefined) {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return proxy(request, endpoint);
+    }
+    accounting = await startAccounting(action, parsed, sizing);
+    sent = JSON.stringify(accounting.request);
   }
-  const accounting = await startAccounting(action, parsed, { endpoint, sizeTransactions: trace.sizeTransactions });
   const startedAt = performance.now();
   trace.callStarted?.();
   let upstream: Awaited<ReturnType<typeof post>>;
   try {
-    upstream = await post(endpoint, forwardedHeaders(request), JSON.stringify(accounting.request));
+    upstream = await post(endpoint, forwardedHeaders(request), sent);
   } finally {
     trace.callEnded?.();
   }
   const durationMs = performance.now() - startedAt;
   let answer: Buffer | string = upstream.body;
   let units = { readUnits: 0, writeUnits: 0 };
-  try {
-    const { answer: result, ...consumed } = await accounting.settle(upstream.status, JSON.parse(upstream.body.toString('utf8') || '{}'));
-    units = consumed;
-    answer = JSON.stringify(result);
-  } catch {
-    // Not JSON: passed on as it came.
+  const taken = !accounting && upstream.status < 400 ? trailingCapacity(upstream.body.toString('utf8')) : undefined;
+  if (taken) {
+    units = unitsFor(action, taken.consumed);
+    answer = taken.answer;
+  } else {
+    try {
+      // The quick request added what startAccounting adds, so its settling applies as it is.
+      accounting ??= await startAccounting(action, JSON.parse(text), sizing);
+      const { answer: result, ...consumed } = await accounting.settle(upstream.status, JSON.parse(upstream.body.toString('utf8') || '{}'));
+      units = consumed;
+      answer = JSON.stringify(result);
+    } catch {
+      // Not JSON: passed on as it came.
+    }
   }
   trace.dynamodb({ ...traceContext.getStore(), action, via: 'sdk', request: text, ...units, startedAt, durationMs, status: upstream.status });
   return { status: upstream.status, headers: answerHeaders(upstream.headers, ['content-encoding', 'x-amz-crc32']), body: answer };
+}
+
+/**
+ * The request as `startAccounting` would send it, written without parsing the request: its
+ * fields (the consumed capacity; the item, for a conditional write that fails) put in front. Only
+ * when the request names neither (most do not); undefined otherwise, and the request is read whole.
+ * A profile of an order burst had the parsing and writing again at 2 % of the process's time.
+ */
+export function quickAccounting(action: string, text: string): string | undefined {
+  if (text !== '{}' && !text.startsWith('{"')) return undefined;
+  if (text.includes('"ReturnConsumedCapacity"') || text.includes('"ReturnValuesOnConditionCheckFailure"')) return undefined;
+  // A write whose attribute is named ConditionExpression asks for the item too: a failure of it returns none.
+  const conditional = CONDITIONAL_WRITES.has(action) && text.includes('"ConditionExpression"');
+  const fields = `"ReturnConsumedCapacity":"TOTAL"${conditional ? ',"ReturnValuesOnConditionCheckFailure":"ALL_OLD"' : ''}`;
+  return text === '{}' ? `{${fields}}` : `{${fields},${text.slice(1)}`;
+}
+
+/** DynamoDB Local writes ConsumedCapacity last, as a flat object (TOTAL) or a list of them. */
+const TRAILING_CAPACITY = /,?"ConsumedCapacity":(\{[^{}]*\}|\[(?:\{[^{}]*\},?)*\])\}$/;
+
+/** A successful answer's capacity, read from its end, and the answer without it; undefined when it is not there. */
+export function trailingCapacity(text: string): { consumed: unknown; answer: string } | undefined {
+  const at = text.lastIndexOf('"ConsumedCapacity":');
+  if (at <= 0) return undefined;
+  const match = TRAILING_CAPACITY.exec(text.slice(text[at - 1] === ',' ? at - 1 : at));
+  if (!match) return undefined;
+  return { consumed: JSON.parse(match[1]), answer: `${text.slice(0, text.length - match[0].length)}}` };
 }
 
 function awsError(contentType: string, error: AwsServiceError, headers: Record<string, string> = {}): AwsAnswer {

@@ -26,7 +26,7 @@ export interface Accounting {
   settle(status: number, result: Json): Promise<{ readUnits: number; writeUnits: number; answer: Json }>;
 }
 
-const CONDITIONAL_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+export const CONDITIONAL_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 const asked = (value: unknown) => value !== undefined && value !== 'NONE';
 
 export async function startAccounting(action: string, request: Json, options: { endpoint: string; sizeTransactions?: boolean }): Promise<Accounting> {

@@ -60,7 +60,7 @@ export const inProcessRequestHandler = {
     if (options.abortSignal?.aborted) throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
     const headers: AwsRequest['headers'] = {};
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
-    const answer = await dispatch({ headers, body: bodyBytes(request.body) });
+    const answer = await dispatch({ headers, body: bodyOf(request.body) });
     const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
     return { response: { statusCode: answer.status, headers: { ...answer.headers, 'content-length': String(body.length) }, body } };
   },
@@ -72,9 +72,9 @@ export const inProcessRequestHandler = {
   destroy(): void {},
 };
 
-function bodyBytes(body: unknown): Buffer {
-  if (body === undefined || body === null) return Buffer.alloc(0);
-  if (typeof body === 'string') return Buffer.from(body);
+function bodyOf(body: unknown): Buffer | string {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return body;
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   // Streaming bodies are S3's, whose clients keep HTTP (see the module comment).
   throw new Error('the in-process transport takes string or byte bodies only');

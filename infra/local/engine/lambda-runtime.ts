@@ -230,8 +230,9 @@ function lambdaVariables(fn: LocalFunction): Record<string, string> {
   };
 }
 
+const done = () => undefined;
+
 function lambdaContext(fn: LocalFunction, deadline: number): Context {
-  const done = () => undefined;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: fn.functionName,
