@@ -142,12 +142,13 @@ describe('EXPRESS order routing', () => {
     ['shop.orders', 'OrderPlaced', { ...orderPlaced, orderId, memberId: 'M-RC-1', placedAt: now(), shipTo: { ...addresses.shanghai }, lines: [{ skuId: 'SKU-DH-1', quantity, unitPriceFen: 88_800 }], totalFen: quantity * 88_800 }] as [string, string, unknown];
   const instanceItem = async (orderId: string) =>
     (await clients.dynamo.send(new GetItemCommand({ TableName: tableName(platform, 'RecordsTable'), Key: { pk: { S: `FLOW#order-routing#${orderId}` }, sk: { S: 'INSTANCE' } }, ConsistentRead: true }))).Item;
-  const confirmations = async (orderId: string) => {
+  const confirmationItems = async (orderId: string) => {
     const { Items = [] } = await clients.dynamo.send(
       new QueryCommand({ TableName: tableName(platform, 'RecordsTable'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `OUTBOX#${orderId}` } }, ConsistentRead: true }),
     );
-    return Items.filter((item) => item.type?.S === 'order-confirmation').map((item) => item.status?.S);
+    return Items.filter((item) => item.type?.S === 'order-confirmation');
   };
+  const confirmations = async (orderId: string) => (await confirmationItems(orderId)).map((item) => item.status?.S);
 
   it('a failed order routing keeps its input without personal data; ops restart it from the first step, once, even racing its event sent back; a second restart is 409', async () => {
     const before = await stock();
@@ -172,6 +173,7 @@ describe('EXPRESS order routing', () => {
     expect(input).toMatchObject({ orderId: 'RC-ORD-F1', memberId: 'M-RC-1', lines: [{ skuId: 'SKU-DH-1', quantity: 2 }], personalDataRef: expect.any(String) });
     expect(input).not.toHaveProperty('shipTo');
     expect(input).not.toHaveProperty('phone');
+    expect(input).not.toHaveProperty('failure'); // the execution's input, not the failed state's
     expect(JSON.stringify(item)).not.toContain(orderPlaced.phone);
     expect(JSON.stringify(item)).not.toContain(addresses.shanghai.district);
 
@@ -241,6 +243,32 @@ describe('EXPRESS order routing', () => {
       expect(printed).not.toContain(orderPlaced.phone);
       expect(printed).not.toContain(addresses.shanghai.district);
     }
+  });
+
+  it('an order whose intake succeeded but whose confirmation step failed (no dead letter to send back) is restarted by ops: reserved once, confirmed once', async () => {
+    const before = await stock();
+    const waitingBefore = (await opsApi(platform, 'GET', '/quarantine/dead-letters', olivia)).body.waiting;
+    // Only the confirmation step fails: it runs (its effects happen) and times out, four times with its retries.
+    expect((await faults({ lambdaTimeoutRate: 1, functions: ['order-routing/confirm'], seed: 3 })).status).toBe(200);
+    await put(order('RC-ORD-F3', 1));
+    const { body: failed } = await eventually(() => opsApi(platform, 'GET', '/flows/order-routing/RC-ORD-F3', olivia), (r) => r.body?.status === 'FAILED', 'RC-ORD-F3 to fail');
+    expect(failed.error).toBe('Sandbox.Timedout');
+    expect((await opsApi(platform, 'GET', '/flows?flow=order-routing&status=FAILED', olivia)).body.items).toEqual([
+      expect.objectContaining({ businessKey: 'RC-ORD-F3', step: 'Confirm to the customer', redrivable: true }),
+    ]);
+    expect((await faults()).body).toMatchObject({ active: false, injected: { lambdaTimeouts: 4 } });
+    expect((await opsApi(platform, 'GET', '/quarantine/dead-letters', olivia)).body.waiting).toBe(waitingBefore);
+    expect(await stock()).toEqual({ reserved: before.reserved + 1, available: before.available - 1 });
+    const sentFirst = await confirmationItems('RC-ORD-F3');
+    expect(sentFirst.map((item) => item.status?.S)).toEqual(['sent']);
+
+    const restarted = await opsApi(platform, 'POST', '/flows/order-routing/RC-ORD-F3/redrive', olivia);
+    expect(restarted.body).toEqual({ flow: 'order-routing', businessKey: 'RC-ORD-F3', result: 'restarted', fromStep: 'Route and reserve' });
+    await eventually(() => opsApi(platform, 'GET', '/flows/order-routing/RC-ORD-F3', olivia), (r) => r.body?.status === 'SUCCEEDED', 'RC-ORD-F3 to be routed');
+    // Route and Confirm ran again from the top: nothing reserved twice, the confirmation not sent again.
+    expect(await stock()).toEqual({ reserved: before.reserved + 1, available: before.available - 1 });
+    expect(await confirmationItems('RC-ORD-F3')).toEqual(sentFirst);
+    expect((await opsApi(platform, 'POST', '/flows/order-routing/RC-ORD-F3/redrive', olivia)).status).toBe(409);
   });
 });
 

@@ -30,7 +30,18 @@ describe('fault injection', () => {
     expect(injector.dynamodb()).toBeUndefined();
   });
 
+  it('faults only the functions named, when some are', () => {
+    const { settings } = parseFaultSettings({ lambdaTimeoutRate: 1, functions: ['order-routing/confirm'] });
+    const injector = new FaultInjector();
+    injector.set(settings!);
+    expect(injector.lambda({ functionName: 'Shop-local-OrderRoutingConfirm', entry: 'functions/order-routing/confirm/handler.ts' })).toBe('timeout');
+    expect(injector.lambda({ functionName: 'Shop-local-OrderRoutingRoute', entry: 'functions/order-routing/route/handler.ts' })).toBeUndefined();
+    expect(injector.status().injected).toMatchObject({ lambdaInvocations: 1, lambdaTimeouts: 1 });
+  });
+
   it.each([
+    [{ functions: [] }, 'functions'],
+    [{ functions: 'confirm' }, 'functions'],
     [{ lambdaErrorRate: 1.5 }, 'lambdaErrorRate'],
     [{ lambdaErrorRate: 0.7, lambdaTimeoutRate: 0.5 }, 'lambdaTimeoutRate'],
     [{ seed: 'x' }, 'seed'],

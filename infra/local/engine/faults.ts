@@ -16,6 +16,12 @@ export interface FaultSettings {
   /** Share of DynamoDB requests through the endpoint answered `ThrottlingException` / `ProvisionedThroughputExceededException`. */
   dynamodbThrottleRate: number;
   seed: number;
+  /**
+   * Lambda faults only for the functions whose name or source entry contains one of these
+   * (`"order-routing/confirm"`); every function when absent. Lets a test fail one step of a flow
+   * after the steps before it did their work.
+   */
+  functions?: string[];
 }
 
 export interface FaultCounts {
@@ -45,7 +51,7 @@ export function parseFaultSettings(body: unknown): { settings?: FaultSettings; e
   const errors: Array<{ field: string; message: string }> = [];
   if (!body || typeof body !== 'object' || Array.isArray(body)) return { errors: [{ field: '(body)', message: 'must be a JSON object' }] };
   const input = body as Record<string, unknown>;
-  const known = new Set<string>([...RATE_FIELDS, 'seed']);
+  const known = new Set<string>([...RATE_FIELDS, 'seed', 'functions']);
   for (const field of Object.keys(input)) if (!known.has(field)) errors.push({ field, message: `unknown field; use ${[...known].join(', ')}` });
   const settings: FaultSettings = { lambdaErrorRate: 0, lambdaTimeoutRate: 0, dynamodbThrottleRate: 0, seed: 1 };
   for (const field of RATE_FIELDS) {
@@ -55,6 +61,12 @@ export function parseFaultSettings(body: unknown): { settings?: FaultSettings; e
     else settings[field] = value;
   }
   if (settings.lambdaErrorRate + settings.lambdaTimeoutRate > 1) errors.push({ field: 'lambdaTimeoutRate', message: 'lambdaErrorRate + lambdaTimeoutRate must not exceed 1' });
+  if (input.functions !== undefined) {
+    const list = input.functions;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((f) => typeof f === 'string' && f !== '')) {
+      errors.push({ field: 'functions', message: 'must be a non-empty list of function names or entries (parts of them)' });
+    } else settings.functions = list as string[];
+  }
   if (input.seed !== undefined) {
     if (!Number.isSafeInteger(input.seed)) errors.push({ field: 'seed', message: 'must be an integer' });
     else settings.seed = input.seed as number;
@@ -96,9 +108,11 @@ export class FaultInjector {
     return { active: this.settings !== undefined, ...(this.settings ? { settings: this.settings } : {}), injected: this.counts };
   }
 
-  /** Called once per Lambda invocation. */
-  lambda(): LambdaFault {
+  /** Called once per Lambda invocation (of `fn`: only the functions the settings name draw a fault). */
+  lambda(fn?: { functionName: string; entry: string }): LambdaFault {
     if (!this.settings) return undefined;
+    const only = this.settings.functions;
+    if (only && fn && !only.some((part) => fn.functionName.includes(part) || fn.entry.includes(part))) return undefined;
     this.counts.lambdaInvocations++;
     const draw = this.random();
     if (draw < this.settings.lambdaErrorRate) {

@@ -135,7 +135,7 @@ export class LocalLambdas {
   }
 
   private async run(fn: LocalFunction, event: unknown): Promise<unknown> {
-    const fault = this.options.faults?.lambda();
+    const fault = this.options.faults?.lambda(fn);
     if (fault === 'error') throw new FunctionError('TransientError', `injected fault: ${fn.functionName} failed before running`);
     if (fault === 'timeout') {
       // As a real timeout: the handler's effects may have happened, the caller only hears the timeout.

@@ -177,7 +177,7 @@ export class LocalStepFunctions {
     execution.redriveDate = this.clock.now();
     Object.assign(execution, { status: 'RUNNING', stopDate: undefined, output: undefined, error: undefined, cause: undefined });
     execution.history.executionRedriven(execution.redriveCount);
-    this.launch(execution, engine, input, resumeAt ? JSON.parse(execution.input) : input);
+    this.launch(execution, engine, input);
     this.log(`execution ${execution.name} of ${execution.machine.model.name}: redriven from ${resumeAt?.name ?? 'the start'}`);
     return { redriveDate: seconds(execution.redriveDate) };
   }
@@ -363,11 +363,8 @@ export class LocalStepFunctions {
     return engine;
   }
 
-  /**
-   * Runs (or, for a redrive, runs again) an execution on an engine from the given input;
-   * `executionInput` is what `$$.Execution.Input` reads (the execution's own input, as on AWS).
-   */
-  private launch(execution: Execution, engine: StateMachine, parsedInput: unknown, executionInput: unknown = parsedInput): void {
+  /** Runs (or, for a redrive, runs again) an execution on an engine from the given input. */
+  private launch(execution: Execution, engine: StateMachine, parsedInput: unknown): void {
     const { machine, arn, name } = execution;
     const controller = new AbortController();
     execution.controller = controller;
@@ -380,7 +377,7 @@ export class LocalStepFunctions {
     const run = engine.run(parsedInput as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: machine.retryOverrides },
       context: {
-        Execution: { Id: arn, Name: name, Input: executionInput as never, RoleArn: `arn:aws:iam::000000000000:role/${machine.model.name}`, StartTime: new Date(execution.startDate).toISOString() },
+        Execution: { Id: arn, Name: name, RoleArn: `arn:aws:iam::000000000000:role/${machine.model.name}`, StartTime: new Date(execution.startDate).toISOString() },
         StateMachine: { Id: machine.model.arn, Name: machine.model.name },
         Task: { Token: execution.tokenPlaceholder },
       },
