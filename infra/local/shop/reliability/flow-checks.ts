@@ -274,6 +274,8 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
   );
   await ctx.until(async () => (await ctx.executions('refund', 'RL-RF-')).every((e) => e.status !== 'RUNNING'), 30_000 + size.faultRefunds * 100);
   const injected = (await setFaults(ctx)).injected;
+  /** Business keys with a task open for a person. */
+  const openTaskKeys = async () => new Set<string>(((await ctx.ops('GET', '/tasks?status=open&limit=100', OPS)).body?.items ?? []).map((t: { businessKey: string }) => t.businessKey));
   const dayInstances = async (flow: string) => (await ctx.executions(flow, '')).filter((e) => ofFaultDay(e.name));
   const failedBefore = (await Promise.all(RECOVERED_FLOWS.map(dayInstances))).flat().filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT').length;
 
@@ -315,12 +317,15 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
       }
     }
     redriven += round - (restarted - restartedBefore);
-    // Stock-outs keep waiting for their contact; everything else must have come to an end.
-    await ctx.until(async () => (await Promise.all(['order-routing', 'refund'].map((f) => ctx.executions(f, 'RL-')))).flat().every((e) => e.status !== 'RUNNING'), 60_000);
+    // Stock-outs keep waiting for their contact, and a refund the rules gave to aftersales for its
+    // decision (see below); everything else must have come to an end.
+    const unsettled = async () => {
+      const people = await openTaskKeys();
+      return (await Promise.all(['order-routing', 'refund'].map((f) => ctx.executions(f, 'RL-')))).flat().filter((e) => e.status !== 'SUCCEEDED' && !(e.status === 'RUNNING' && people.has(e.name)));
+    };
+    await ctx.until(async () => (await unsettled()).every((e) => e.status !== 'RUNNING'), 60_000);
     await ctx.platform.clock.settle();
-    const left =
-      (await Promise.all(['order-routing', 'refund'].map((f) => ctx.executions(f, 'RL-')))).flat().filter((e) => e.status !== 'SUCCEEDED').length +
-      (await dayInstances('member-callback')).filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT').length;
+    const left = (await unsettled()).length + (await dayInstances('member-callback')).filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT').length;
     if (left === 0 && moved === 0 && round === 0) break;
   }
 
@@ -330,9 +335,7 @@ export async function faultDay(ctx: ReliabilityContext, size: ReliabilitySize): 
   const openContacts = (await ctx.ops('GET', '/tasks?kind=stock-out-contact&status=open&limit=100', OPS)).body?.items?.filter((t: { businessKey: string }) => t.businessKey.startsWith('RL-F-')) ?? [];
   // A refund whose delivery arrived late (its event went through the dead-letter queue) is given to
   // aftersales by the rules: waiting for a person, not stuck.
-  const openTasks = new Set(
-    ((await ctx.ops('GET', '/tasks?status=open&limit=100', OPS)).body?.items ?? []).map((t: { businessKey: string }) => t.businessKey),
-  );
+  const openTasks = await openTaskKeys();
   const waiting = refunds.filter((e) => e.status === 'RUNNING' && openTasks.has(e.name)).length;
   // Callbacks wait days for their time (the clock has not got there): running or done, never failed.
   const callbacks = await dayInstances('member-callback');
