@@ -1,7 +1,5 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { findContract } from '../../events/catalog';
-import { documents } from '../../shared/aws';
 import { nowIso } from '../../shared/clock';
 import { startInstance } from '../../shared/flow-starts';
 import { defineEnv } from '../../shared/env';
