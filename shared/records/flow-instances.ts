@@ -66,6 +66,16 @@ interface StoredInstance {
   input?: string;
 }
 
+/** How the instance failed, when it did: its error, the failed step and the Catch's cause. */
+function failureOf(stored: StoredInstance): Pick<FlowInstance, 'error' | 'failedStep' | 'cause'> {
+  const cause = causeOf(stored.failure);
+  return {
+    ...(stored.error ? { error: stored.error } : {}),
+    ...(stored.failedStep ? { failedStep: stored.failedStep } : {}),
+    ...(cause ? { cause } : {}),
+  };
+}
+
 /** The Catch's error output, `{Error, Cause}`, as the state machine stored it (JSON text). */
 function causeOf(failure: string | undefined): string | undefined {
   if (!failure) return undefined;
@@ -122,9 +132,7 @@ export class FlowInstances {
       steps: stored.steps ?? [],
       ...(stored.result !== undefined ? { result: JSON.parse(stored.result) } : {}),
       ...(stored.resultFrom ? { result: await this.resultFrom(stored.resultFrom) } : {}),
-      ...(stored.error ? { error: stored.error } : {}),
-      ...(stored.failedStep ? { failedStep: stored.failedStep } : {}),
-      ...(causeOf(stored.failure) ? { cause: causeOf(stored.failure) } : {}),
+      ...failureOf(stored),
     };
   }
 
@@ -155,9 +163,7 @@ export class FlowInstances {
       items: page.items.map((stored) => ({
         businessKey: stored.pk.slice(prefix.length),
         startedAt: stored.startedAt,
-        ...(stored.failedStep ? { failedStep: stored.failedStep } : {}),
-        ...(stored.error ? { error: stored.error } : {}),
-        ...(causeOf(stored.failure) ? { cause: causeOf(stored.failure) } : {}),
+        ...failureOf(stored),
         restartable: stored.input !== undefined,
       })),
       ...(page.next ? { next: page.next } : {}),
